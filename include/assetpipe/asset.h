@@ -1,0 +1,72 @@
+// The unit of work: one file of the input tree, carried through the stages.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace assetpipe {
+
+enum class FileKind {
+  Js,           // .js .mjs .cjs
+  Css,          // .css
+  Html,         // .html .htm
+  Svg,          // .svg
+  Jpeg,         // .jpg .jpeg
+  Png,          // .png
+  OtherImage,   // .gif .webp .avif .ico .bmp
+  Font,         // .woff .woff2 .ttf .otf .eot
+  Json,         // .json
+  WebManifest,  // .webmanifest, manifest.json
+  SourceMap,    // .map
+  Other,
+};
+
+const char* to_string(FileKind kind);
+
+// An image variant (WebP/AVIF) written beside the image: <final name>.<format>.
+struct ImageVariant {
+  std::string format;  // "webp" or "avif"
+  std::string bytes;   // encoded bytes; empty when skipped
+  int width = 0;
+  int height = 0;
+  std::string skipped;  // reason when not kept ("larger than original"), else empty
+};
+
+// A precompressed encoding written beside the file: <final name>.br / .gz.
+struct Encoding {
+  std::string name;  // "br" or "gzip"
+  std::string suffix;  // ".br" or ".gz"
+  std::string bytes;
+};
+
+struct Asset {
+  // Input-relative path with '/' separators: the manifest key.
+  std::string logical;
+  // Path to read from (inside the input root; symlinks already resolved).
+  std::string source_path;
+  FileKind kind = FileKind::Other;
+  bool entry = false;          // keeps its name (HTML, robots.txt, ...)
+  bool fingerprinted = false;  // a bundler already put a content hash in its name
+  int64_t mtime = 0;           // seconds since the epoch, written to every output file
+  uint64_t input_size = 0;
+
+  // Current bytes: original after scan, transformed after transform, final after link.
+  std::string bytes;
+
+  // Source map for `bytes` produced by the transform stage (JSON), if any.
+  std::optional<std::string> source_map;
+
+  std::vector<ImageVariant> variants;  // image stage
+  std::vector<Encoding> encodings;     // emit stage (precompression)
+  std::vector<std::string> imports;    // logical paths this asset references (link stage)
+
+  // Output-relative path with '/' separators, set by the link stage.
+  std::string output;
+  // Transform notes shown with -v ("minified 1234 -> 567").
+  std::vector<std::string> notes;
+};
+
+}  // namespace assetpipe

@@ -1,0 +1,45 @@
+// One build: scan -> transform -> link -> emit (see DESIGN.md).
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "assetpipe/asset.h"
+#include "assetpipe/diagnostics.h"
+#include "assetpipe/options.h"
+
+namespace assetpipe {
+
+// A failure that stops the build. The message names the file and says what to do.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A usage error (bad flag combination, output inside input): exit status 2.
+class UsageError : public Error {
+ public:
+  using Error::Error;
+};
+
+struct StageTimes {
+  double scan = 0, minify = 0, images = 0, link = 0, compress = 0, emit = 0;
+};
+
+struct BuildResult {
+  std::vector<Asset> assets;  // sorted by logical path
+  uint64_t bytes_in = 0;
+  uint64_t bytes_out = 0;     // every file written, variants and encodings included
+  size_t files_written = 0;
+  double seconds = 0;
+  StageTimes times;
+};
+
+// Runs a whole build. Throws Error on a failure that leaves the previous
+// output untouched; warnings and per-file errors go to `diags`. The caller
+// checks diags.error_count() (and options.strict) for the exit status.
+BuildResult build(const Options& options, Diagnostics& diags);
+
+}  // namespace assetpipe

@@ -1,0 +1,71 @@
+// Every option of a build. The CLI (src/cli/) and the config file fill this
+// struct; the library reads it. Defaults here are the documented defaults.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace assetpipe {
+
+enum class Verbosity { Quiet = 0, Normal = 1, Verbose = 2 };
+enum class SourceMapMode { External, None };
+enum class WebpLossless { Auto, On, Off };
+
+struct Options {
+  // --- foundation (scan, naming, emit) ---
+  std::filesystem::path input;
+  std::filesystem::path output;
+  std::optional<std::filesystem::path> manifest_path;  // default <output>/.assetpipe/manifest.json
+  std::vector<std::string> keep_name_globs;             // added to the default entry globs
+  unsigned jobs = 0;                                    // 0: all cores
+  Verbosity verbosity = Verbosity::Normal;
+  bool strict = false;      // every warning is an error
+  bool keep_going = false;  // emit a file unoptimized instead of failing
+  bool dry_run = false;
+  bool timings = false;
+  std::optional<int64_t> source_date_epoch;  // from SOURCE_DATE_EPOCH
+
+  // --- link (references) ---
+  std::string base = "/";  // URL path the output root is served under
+  std::string public_url;  // when set, rewritten references to hashed assets are absolute
+
+  // --- transform: minify ---
+  bool minify = true;
+  std::string esbuild;      // explicit path (flag or ASSETPIPE_ESBUILD)
+  std::string lightningcss; // explicit path (flag or ASSETPIPE_LIGHTNINGCSS)
+  std::string js_target = "es2020";
+  std::string css_targets;  // browserslist query; empty: nearest package.json, else "defaults"
+  std::vector<std::string> no_minify_globs;
+  SourceMapMode sourcemap = SourceMapMode::External;
+  std::string legal_comments = "inline";
+  unsigned tool_timeout_seconds = 120;
+
+  // --- transform: images ---
+  bool images = true;
+  bool image_webp = true;
+  bool image_avif = true;
+  int webp_quality = 80;
+  WebpLossless webp_lossless = WebpLossless::Auto;
+  int avif_quality = 60;
+  int avif_speed = 8;
+  bool avif_yuv444 = false;
+  double min_image_saving = 0.10;
+  uint64_t max_pixels = 50'000'000;
+
+  // --- emit: precompression ---
+  bool compress_br = true;
+  bool compress_gz = true;
+  int brotli_quality = 11;
+  int gzip_level = 9;
+  uint64_t compress_min_size = 256;
+  double compress_max_ratio = 0.95;
+
+  // --- reporting ---
+  std::string report;  // "", "json"
+  std::optional<std::filesystem::path> report_file;
+};
+
+}  // namespace assetpipe

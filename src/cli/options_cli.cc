@@ -1,0 +1,120 @@
+#include "cli/options_cli.h"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "assetpipe/build.h"
+
+namespace assetpipe::cli {
+
+void add_build_options(CLI::App& cmd, Options& o, CliState& s) {
+  cmd.add_option("input", o.input, "The build directory to process (e.g. dist)");
+  cmd.add_option("-o,--output", o.output, "Where to write the result (replaced atomically)");
+  cmd.add_option("-j,--jobs", o.jobs, "Parallel jobs (default: all cores)");
+  cmd.add_option("--manifest", o.manifest_path,
+                 "Write the manifest here instead of <output>/.assetpipe/manifest.json");
+  cmd.add_option("--keep-name", o.keep_name_globs,
+                 "Glob of files that keep their names (repeatable), added to the defaults");
+  cmd.add_flag("-q,--quiet", s.quiet, "Print only errors");
+  cmd.add_flag("-v,--verbose", s.verbose, "Print each file's fate");
+  cmd.add_flag("--strict", o.strict, "Treat every warning as an error");
+  cmd.add_flag("--keep-going", o.keep_going,
+               "Emit files that fail to optimize unchanged, with a warning");
+  cmd.add_flag("--dry-run", o.dry_run, "List what would be written; write nothing");
+  cmd.add_flag("--timings", o.timings, "Print the time spent in each stage");
+
+  cmd.add_option("--base", o.base, "URL path the output is served under (default /)");
+  cmd.add_option("--public-url", o.public_url,
+                 "Make rewritten references to hashed assets absolute (https://cdn.example.com/)");
+
+  cmd.add_flag("--no-minify", s.no_minify, "Do not minify JS and CSS");
+  cmd.add_option("--esbuild", o.esbuild, "Path of the esbuild binary");
+  cmd.add_option("--lightningcss", o.lightningcss, "Path of the lightningcss binary");
+  cmd.add_option("--js-target", o.js_target, "esbuild --target (default es2020)");
+  cmd.add_option("--css-targets", o.css_targets,
+                 "browserslist query for lightningcss (default: package.json, else defaults)");
+  cmd.add_option("--no-minify-glob", o.no_minify_globs, "Glob of files not to minify (repeatable)");
+  cmd.add_option("--sourcemap", s.sourcemap, "external|none (default external)")
+      ->check(CLI::IsMember({"external", "none"}));
+  cmd.add_option("--legal-comments", o.legal_comments,
+                 "esbuild --legal-comments (default inline)");
+
+  cmd.add_flag("--no-images", s.no_images, "Do not make WebP/AVIF variants");
+  cmd.add_option("--image-formats", s.image_formats, "Variants to make: webp,avif")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"webp", "avif"}));
+  cmd.add_option("--webp-quality", o.webp_quality, "WebP quality 0-100 (default 80)")
+      ->check(CLI::Range(0, 100));
+  cmd.add_option("--webp-lossless", s.webp_lossless, "auto|on|off (default auto)")
+      ->check(CLI::IsMember({"auto", "on", "off"}));
+  cmd.add_option("--avif-quality", o.avif_quality, "AVIF quality 0-100")
+      ->check(CLI::Range(0, 100));
+  cmd.add_option("--avif-speed", o.avif_speed, "AVIF encoder speed 0-10")
+      ->check(CLI::Range(0, 10));
+  cmd.add_option("--avif-yuv", s.avif_yuv, "420|444 (default 420)")
+      ->check(CLI::IsMember({"420", "444"}));
+  cmd.add_option("--min-image-saving", o.min_image_saving,
+                 "Keep a variant only when smaller by this fraction (default 0.10)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd.add_option("--max-pixels", o.max_pixels, "Refuse images larger than this (default 50e6)");
+
+  cmd.add_flag("--no-compress", s.no_compress, "Do not write .br/.gz");
+  cmd.add_option("--compress", s.compress, "Encodings to write: br,gz")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"br", "gz"}));
+  cmd.add_option("--brotli-quality", o.brotli_quality, "Brotli quality 0-11 (default 11)")
+      ->check(CLI::Range(0, 11));
+  cmd.add_option("--gzip-level", o.gzip_level, "gzip level 1-9 (default 9)")
+      ->check(CLI::Range(1, 9));
+  cmd.add_option("--compress-min-size", o.compress_min_size,
+                 "Skip files smaller than this many bytes (default 256)");
+  cmd.add_option("--compress-max-ratio", o.compress_max_ratio,
+                 "Keep an encoding only at most this fraction of the original (default 0.95)")
+      ->check(CLI::Range(0.0, 1.0));
+
+  cmd.add_option("--report", o.report, "Also print the size report as json")
+      ->check(CLI::IsMember({"json"}));
+  cmd.add_option("--report-file", o.report_file, "Write the JSON report to this file");
+}
+
+void finish_options(Options& o, const CliState& s) {
+  if (s.quiet > 0 && s.verbose > 0) throw UsageError("-q and -v contradict each other");
+  o.verbosity = s.quiet > 0 ? Verbosity::Quiet : s.verbose > 0 ? Verbosity::Verbose
+                                                               : Verbosity::Normal;
+  if (s.no_minify) o.minify = false;
+  if (s.no_images) o.images = false;
+  if (!s.image_formats.empty()) {
+    o.image_webp = o.image_avif = false;
+    for (const auto& f : s.image_formats) (f == "webp" ? o.image_webp : o.image_avif) = true;
+  }
+  if (s.no_compress) o.compress_br = o.compress_gz = false;
+  if (!s.compress.empty()) {
+    o.compress_br = o.compress_gz = false;
+    for (const auto& f : s.compress) (f == "br" ? o.compress_br : o.compress_gz) = true;
+  }
+  o.webp_lossless = s.webp_lossless == "on"    ? WebpLossless::On
+                    : s.webp_lossless == "off" ? WebpLossless::Off
+                                               : WebpLossless::Auto;
+  o.avif_yuv444 = s.avif_yuv == "444";
+  o.sourcemap = s.sourcemap == "none" ? SourceMapMode::None : SourceMapMode::External;
+
+  if (const char* sde = std::getenv("SOURCE_DATE_EPOCH"); sde && *sde) {
+    char* end = nullptr;
+    long long v = std::strtoll(sde, &end, 10);
+    if (*end != '\0' || v < 0) {
+      throw UsageError(fmt::format("SOURCE_DATE_EPOCH={} is not a number of seconds", sde));
+    }
+    o.source_date_epoch = v;
+  }
+  if (o.esbuild.empty()) {
+    if (const char* e = std::getenv("ASSETPIPE_ESBUILD")) o.esbuild = e;
+  }
+  if (o.lightningcss.empty()) {
+    if (const char* e = std::getenv("ASSETPIPE_LIGHTNINGCSS")) o.lightningcss = e;
+  }
+}
+
+void print_tool_versions(std::ostream& /*out*/) {}
+
+}  // namespace assetpipe::cli

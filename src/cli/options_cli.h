@@ -1,0 +1,33 @@
+// Flags of `assetpipe build`, mapped onto Options.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "assetpipe/options.h"
+
+namespace assetpipe::cli {
+
+// Values that need post-processing after parsing (lists, enums, env).
+struct CliState {
+  std::vector<std::string> image_formats;
+  std::vector<std::string> compress;
+  std::string webp_lossless = "auto";
+  std::string avif_yuv = "420";
+  std::string sourcemap = "external";
+  bool no_minify = false, no_images = false, no_compress = false;
+  int quiet = 0, verbose = 0;
+};
+
+void add_build_options(CLI::App& cmd, Options& options, CliState& state);
+
+// Applies CliState and the environment (SOURCE_DATE_EPOCH, ASSETPIPE_*) to
+// options. Throws UsageError on a bad value.
+void finish_options(Options& options, const CliState& state);
+
+void print_tool_versions(std::ostream& out);
+
+}  // namespace assetpipe::cli

@@ -1,0 +1,165 @@
+#include "emit/emit.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <set>
+
+#include <fmt/format.h>
+#include <tbb/parallel_for.h>
+
+#include "assetpipe/build.h"
+#include "util/file.h"
+#include "util/interrupt.h"
+
+namespace fs = std::filesystem;
+
+namespace assetpipe::emit {
+namespace {
+
+constexpr const char* kStagingTag = ".assetpipe-staging-";
+
+fs::path staging_path(const fs::path& output) {
+  return output.parent_path() /
+         fmt::format(".{}{}{}", output.filename().string(), kStagingTag, ::getpid());
+}
+
+// Staging folders of builds that were killed (their process is gone).
+void remove_stale_staging(const fs::path& output) {
+  std::error_code ec;
+  std::string prefix = "." + output.filename().string() + kStagingTag;
+  for (auto it = fs::directory_iterator(output.parent_path(), ec);
+       !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+      util::remove_tree(it->path());
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<PlannedFile> plan(const std::vector<Asset>& assets) {
+  std::vector<PlannedFile> files;
+  for (const Asset& a : assets) {
+    files.push_back({a.output, a.bytes, a.mtime});
+    if (a.source_map) files.push_back({a.output + ".map", *a.source_map, a.mtime});
+    for (const auto& v : a.variants) {
+      if (v.skipped.empty()) files.push_back({a.output + "." + v.format, v.bytes, a.mtime});
+    }
+    for (const auto& e : a.encodings) files.push_back({a.output + e.suffix, e.bytes, a.mtime});
+  }
+  std::map<std::string_view, size_t> seen;
+  for (size_t i = 0; i < files.size(); ++i) {
+    auto [it, inserted] = seen.emplace(files[i].path, i);
+    if (!inserted) {
+      throw Error(fmt::format(
+          "{}: two outputs would be written at this path (an input file has the name of a "
+          "generated file: a precompressed .br/.gz, an image variant or a source map); remove "
+          "the input copy or rename it",
+          util::printable(files[i].path)));
+    }
+  }
+  return files;
+}
+
+void check_output_replaceable(const fs::path& output) {
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(output, ec))) return;
+  if (fs::is_symlink(fs::symlink_status(output, ec))) {
+    throw Error(fmt::format("the output {} is a symbolic link; give the real folder with -o",
+                            util::printable(output.string())));
+  }
+  if (!fs::is_directory(output, ec)) {
+    throw Error(fmt::format("the output {} exists and is not a folder; remove it or pick another -o",
+                            util::printable(output.string())));
+  }
+  if (fs::is_directory(output / ".assetpipe", ec)) return;
+  if (fs::is_empty(output, ec) && !ec) return;
+  throw Error(fmt::format(
+      "refusing to replace {}: it exists and was not written by assetpipe (no .assetpipe/ "
+      "folder inside); remove it or pick another -o",
+      util::printable(output.string())));
+}
+
+EmitStats write_output(const std::vector<Asset>& assets, const ExtraFiles& extra,
+                       const Options& options, Diagnostics& /*diags*/) {
+  fs::path output = fs::absolute(options.output).lexically_normal();
+  if (output.filename().empty()) output = output.parent_path();
+  std::error_code ec;
+  fs::create_directories(output.parent_path(), ec);
+  if (ec) {
+    throw Error(fmt::format("cannot create the output's parent folder {}: {}",
+                            util::printable(output.parent_path().string()), ec.message()));
+  }
+  check_output_replaceable(output);
+  remove_stale_staging(output);
+
+  std::vector<PlannedFile> files = plan(assets);
+  fs::path staging = staging_path(output);
+  util::remove_tree(staging);
+  util::StagingGuard guard(staging);  // removed on any exit but success (and on Ctrl-C)
+  if (!fs::create_directory(staging, ec) || ec) {
+    throw Error(fmt::format("cannot create {}: {}", util::printable(staging.string()),
+                            ec ? ec.message() : "it exists"));
+  }
+
+  // Folders first (serially), then files in parallel.
+  std::set<fs::path> dirs;
+  for (const auto& f : files) dirs.insert((staging / f.path).parent_path());
+  for (const auto& [rel, bytes] : extra) dirs.insert((staging / rel).parent_path());
+  for (const auto& d : dirs) {
+    fs::create_directories(d, ec);
+    if (ec) {
+      throw Error(fmt::format("cannot create folder {}: {}", util::printable(d.string()),
+                              ec.message()));
+    }
+  }
+  std::mutex error_mutex;
+  std::string first_error;
+  tbb::parallel_for(size_t{0}, files.size(), [&](size_t i) {
+    if (util::interrupted()) return;
+    auto r = util::write_file(staging / files[i].path, files[i].bytes, files[i].mtime);
+    if (!r) {
+      std::lock_guard lock(error_mutex);
+      if (first_error.empty()) first_error = r.error();
+    }
+  });
+  util::throw_if_interrupted();
+  if (!first_error.empty()) throw Error(first_error + "; the previous output is untouched");
+  int64_t extra_mtime = options.source_date_epoch.value_or(0);
+  for (const auto& [rel, bytes] : extra) {
+    if (auto r = util::write_file(staging / rel, bytes, extra_mtime); !r) {
+      throw Error(r.error() + "; the previous output is untouched");
+    }
+  }
+
+  EmitStats stats;
+  for (const auto& f : files) stats.bytes += f.bytes.size();
+  stats.files = files.size();
+
+  util::throw_if_interrupted();
+  // The switch: one rename (an exchange when the output exists).
+  if (fs::exists(fs::symlink_status(output, ec))) {
+    if (::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, output.c_str(), RENAME_EXCHANGE) != 0) {
+      throw Error(fmt::format("cannot replace {}: {}; the previous output is untouched",
+                              util::printable(output.string()), std::strerror(errno)));
+    }
+    // `staging` now holds the previous output; the guard removes it.
+  } else {
+    if (::rename(staging.c_str(), output.c_str()) != 0) {
+      throw Error(fmt::format("cannot create {}: {}", util::printable(output.string()),
+                              std::strerror(errno)));
+    }
+    guard.release();
+  }
+  return stats;
+}
+
+}  // namespace assetpipe::emit

@@ -1,0 +1,145 @@
+#include "scan/classify.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "util/glob.h"
+
+namespace assetpipe {
+
+const char* to_string(FileKind kind) {
+  switch (kind) {
+    case FileKind::Js: return "js";
+    case FileKind::Css: return "css";
+    case FileKind::Html: return "html";
+    case FileKind::Svg: return "svg";
+    case FileKind::Jpeg: return "jpeg";
+    case FileKind::Png: return "png";
+    case FileKind::OtherImage: return "image";
+    case FileKind::Font: return "font";
+    case FileKind::Json: return "json";
+    case FileKind::WebManifest: return "webmanifest";
+    case FileKind::SourceMap: return "map";
+    case FileKind::Other: return "other";
+  }
+  return "other";
+}
+
+}  // namespace assetpipe
+
+namespace assetpipe::scan {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string_view base_name(std::string_view path) {
+  auto slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+std::string extension(std::string_view path) {
+  auto base = base_name(path);
+  auto dot = base.rfind('.');
+  if (dot == std::string_view::npos || dot == 0) return "";
+  return lower(base.substr(dot));
+}
+
+}  // namespace
+
+FileKind classify(std::string_view logical_path) {
+  std::string ext = extension(logical_path);
+  if (ext == ".js" || ext == ".mjs" || ext == ".cjs") return FileKind::Js;
+  if (ext == ".css") return FileKind::Css;
+  if (ext == ".html" || ext == ".htm") return FileKind::Html;
+  if (ext == ".svg") return FileKind::Svg;
+  if (ext == ".jpg" || ext == ".jpeg") return FileKind::Jpeg;
+  if (ext == ".png") return FileKind::Png;
+  if (ext == ".gif" || ext == ".webp" || ext == ".avif" || ext == ".ico" || ext == ".bmp") {
+    return FileKind::OtherImage;
+  }
+  if (ext == ".woff" || ext == ".woff2" || ext == ".ttf" || ext == ".otf" || ext == ".eot") {
+    return FileKind::Font;
+  }
+  if (ext == ".webmanifest" || lower(base_name(logical_path)) == "manifest.json") {
+    return FileKind::WebManifest;
+  }
+  if (ext == ".json") return FileKind::Json;
+  if (ext == ".map") return FileKind::SourceMap;
+  return FileKind::Other;
+}
+
+const std::vector<std::string>& default_entry_globs() {
+  static const std::vector<std::string> globs = {
+      "**/*.html",   "**/*.htm",          "robots.txt",         "favicon.ico",
+      "sw.js",       "service-worker.js", ".well-known/**",     "*.webmanifest",
+      "manifest.json", "browserconfig.xml", "apple-touch-icon*.png", "sitemap*.xml",
+      "_headers",    "_redirects",
+  };
+  return globs;
+}
+
+bool is_entry(std::string_view logical_path, const std::vector<std::string>& extra_globs) {
+  for (const auto& g : default_entry_globs()) {
+    if (util::glob_match(g, logical_path)) return true;
+  }
+  for (const auto& g : extra_globs) {
+    if (util::glob_match(g, logical_path)) return true;
+  }
+  return false;
+}
+
+std::pair<std::string, std::string> split_extension(std::string_view logical_path) {
+  auto slash = logical_path.rfind('/');
+  size_t base_start = slash == std::string_view::npos ? 0 : slash + 1;
+  std::string_view base = logical_path.substr(base_start);
+  auto dot = base.rfind('.');
+  if (dot == std::string_view::npos || dot == 0) return {std::string(logical_path), ""};
+  // Keep "x.js.map" together: the map is named after the file it maps.
+  if (lower(base.substr(dot)) == ".map") {
+    auto inner = base.substr(0, dot).rfind('.');
+    if (inner != std::string_view::npos && inner != 0) dot = inner;
+  }
+  return {std::string(logical_path.substr(0, base_start + dot)),
+          std::string(logical_path.substr(base_start + dot))};
+}
+
+bool is_fingerprinted(std::string_view logical_path) {
+  auto [stem_path, ext] = split_extension(logical_path);
+  std::string_view stem = base_name(stem_path);
+  auto sep = stem.find_last_of("-.");
+  if (sep == std::string_view::npos || sep == 0) return false;
+  std::string_view token = stem.substr(sep + 1);
+  if (token.size() < 8) return false;
+  bool digit = false, alpha = false;
+  for (char c : token) {
+    auto u = static_cast<unsigned char>(c);
+    if (std::isdigit(u)) {
+      digit = true;
+    } else if (std::isalpha(u)) {
+      alpha = true;
+    } else if (c != '_') {
+      return false;
+    }
+  }
+  return digit && alpha;
+}
+
+bool is_text_type(std::string_view logical_path) {
+  static const char* text_exts[] = {".js",  ".mjs", ".cjs",  ".css", ".html", ".htm",
+                                    ".svg", ".json", ".webmanifest", ".map", ".xml", ".txt",
+                                    ".wasm", ".ico", ".ttf",  ".otf", ".eot",  ".md",
+                                    ".csv", ".ts", ".tsx", ".jsx", ".vtt", ".ics", ".rss",
+                                    ".atom", ".yml", ".yaml", ".toml"};
+  std::string ext = extension(logical_path);
+  for (const char* t : text_exts) {
+    if (ext == t) return true;
+  }
+  return false;
+}
+
+}  // namespace assetpipe::scan

@@ -1,0 +1,35 @@
+// What a file is, and whether its name is kept: the naming rules of scan.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "assetpipe/asset.h"
+
+namespace assetpipe::scan {
+
+// By extension (case-insensitive); manifest.json is a web app manifest.
+FileKind classify(std::string_view logical_path);
+
+// The default entry globs (entries keep their names).
+const std::vector<std::string>& default_entry_globs();
+
+bool is_entry(std::string_view logical_path, const std::vector<std::string>& extra_globs);
+
+// True when a bundler already put a content hash in the name. The stem (the
+// base name up to its last extension; for "x.js.map" the stem of "x.js")
+// ends in [-.]TOKEN where TOKEN is 8 or more of [A-Za-z0-9_] with at least
+// one digit and at least one letter: Vite's "index-BkX3s9fa.js", webpack's
+// "main.3b9f2a1c0d4e5f67.js". Words ("fontawesome-webfont") never match.
+bool is_fingerprinted(std::string_view logical_path);
+
+// Splits "dir/name.ext" into {"dir/name", ".ext"}; ".map" after another
+// extension stays with it ("a.js.map" -> {"a", ".js.map"}); dotfiles have no
+// extension (".htaccess" -> {".htaccess", ""}).
+std::pair<std::string, std::string> split_extension(std::string_view logical_path);
+
+// Text files worth precompressing (by kind and extension).
+bool is_text_type(std::string_view logical_path);
+
+}  // namespace assetpipe::scan

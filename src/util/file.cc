@@ -1,0 +1,202 @@
+#include "util/file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+#include <fmt/format.h>
+
+namespace fs = std::filesystem;
+
+namespace assetpipe::util {
+namespace {
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  int release() {
+    int f = fd_;
+    fd_ = -1;
+    return f;
+  }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+Result<std::string> read_file(const fs::path& path) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    return fail(fmt::format("cannot read {}: {}", printable(path.string()), errno_text(errno)));
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) {
+    return fail(fmt::format("cannot stat {}: {}", printable(path.string()), errno_text(errno)));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return fail(fmt::format("{} is not a regular file", printable(path.string())));
+  }
+  std::string out;
+  out.reserve(static_cast<size_t>(st.st_size));
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(fmt::format("cannot read {}: {}", printable(path.string()), errno_text(errno)));
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+Result<Ok> set_mtime(const fs::path& path, int64_t mtime) {
+  struct timespec times[2];
+  times[0].tv_sec = mtime;
+  times[0].tv_nsec = 0;
+  times[1] = times[0];
+  if (::utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0) {
+    return fail(fmt::format("cannot set the time of {}: {}", printable(path.string()),
+                            errno_text(errno)));
+  }
+  return Ok{};
+}
+
+static Result<Ok> write_all(const fs::path& path, int fd, std::string_view bytes) {
+  size_t off = 0;
+  while (off < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + off, bytes.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(fmt::format("cannot write {}: {}", printable(path.string()), errno_text(errno)));
+    }
+    off += static_cast<size_t>(n);
+  }
+  return Ok{};
+}
+
+Result<Ok> write_file(const fs::path& path, std::string_view bytes, int64_t mtime) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) {
+    return fail(fmt::format("cannot create folder {}: {}", printable(path.parent_path().string()),
+                            ec.message()));
+  }
+  Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644));
+  if (fd.get() < 0) {
+    return fail(fmt::format("cannot create {}: {}", printable(path.string()), errno_text(errno)));
+  }
+  if (auto r = write_all(path, fd.get(), bytes); !r) return r;
+  if (::close(fd.release()) != 0) {
+    return fail(fmt::format("cannot write {}: {}", printable(path.string()), errno_text(errno)));
+  }
+  return set_mtime(path, mtime);
+}
+
+Result<Ok> write_file_atomic(const fs::path& path, std::string_view bytes) {
+  std::error_code ec;
+  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+  fs::path tmp = path;
+  tmp += fmt::format(".tmp-{}", ::getpid());
+  {
+    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (fd.get() < 0) {
+      return fail(fmt::format("cannot create {}: {}", printable(tmp.string()), errno_text(errno)));
+    }
+    if (auto r = write_all(tmp, fd.get(), bytes); !r) {
+      ::unlink(tmp.c_str());
+      return r;
+    }
+    if (::close(fd.release()) != 0) {
+      ::unlink(tmp.c_str());
+      return fail(fmt::format("cannot write {}: {}", printable(tmp.string()), errno_text(errno)));
+    }
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    return fail(fmt::format("cannot write {}: {}", printable(path.string()), errno_text(err)));
+  }
+  return Ok{};
+}
+
+bool path_within(const fs::path& inner, const fs::path& outer) {
+  std::error_code ec;
+  fs::path a = fs::weakly_canonical(fs::absolute(inner, ec), ec);
+  fs::path b = fs::weakly_canonical(fs::absolute(outer, ec), ec);
+  auto ai = a.begin(), bi = b.begin();
+  for (; bi != b.end(); ++bi, ++ai) {
+    if (bi->empty()) continue;  // trailing separator
+    if (ai == a.end() || *ai != *bi) return false;
+  }
+  return true;
+}
+
+void remove_tree(const fs::path& path) {
+  std::error_code ec;
+  fs::remove_all(path, ec);
+}
+
+bool is_valid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t n = 0;
+    uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      n = 1, cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2, cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    for (size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) return false;
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+std::string printable(std::string_view s) {
+  std::string out;
+  bool utf8 = is_valid_utf8(s);
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7F || (!utf8 && c >= 0x80)) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out.push_back(ch);
+    }
+  }
+  return out;
+}
+
+}  // namespace assetpipe::util

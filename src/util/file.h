@@ -1,0 +1,35 @@
+// File-system helpers that report failures as Results naming the path.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "util/result.h"
+
+namespace assetpipe::util {
+
+Result<std::string> read_file(const std::filesystem::path& path);
+
+// Writes `bytes` to `path` (creating parent folders), sets its mtime.
+Result<Ok> write_file(const std::filesystem::path& path, std::string_view bytes, int64_t mtime);
+
+// Writes to a temporary file beside `path`, then renames it into place.
+Result<Ok> write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
+
+Result<Ok> set_mtime(const std::filesystem::path& path, int64_t mtime);
+
+// True when `inner` equals `outer` or lies inside it (both made absolute and
+// lexically normal; symlinks resolved where they exist).
+bool path_within(const std::filesystem::path& inner, const std::filesystem::path& outer);
+
+// Removes a tree without following symlinks; errors are ignored.
+void remove_tree(const std::filesystem::path& path);
+
+// A byte string shown safely in a message: control bytes and invalid UTF-8 escaped.
+std::string printable(std::string_view s);
+
+bool is_valid_utf8(std::string_view s);
+
+}  // namespace assetpipe::util

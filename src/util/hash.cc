@@ -1,0 +1,64 @@
+#include "util/hash.h"
+
+#include <openssl/evp.h>
+
+#include <stdexcept>
+
+namespace assetpipe::util {
+
+NameHasher::NameHasher() : state_(XXH3_createState()) {
+  if (!state_) throw std::bad_alloc();
+  XXH3_128bits_reset(state_);
+}
+
+NameHasher::~NameHasher() { XXH3_freeState(state_); }
+
+void NameHasher::add(std::string_view field) {
+  uint64_t n = field.size();
+  unsigned char len[8];
+  for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>(n >> (8 * i));
+  XXH3_128bits_update(state_, len, sizeof len);
+  XXH3_128bits_update(state_, field.data(), field.size());
+}
+
+std::string NameHasher::hex(size_t hex_chars) const {
+  XXH128_hash_t h = XXH3_128bits_digest(state_);
+  XXH128_canonical_t canon;
+  XXH128_canonicalFromHash(&canon, h);
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : canon.digest) {
+    out.push_back(digits[b >> 4]);
+    out.push_back(digits[b & 15]);
+  }
+  if (hex_chars < 10) hex_chars = 10;
+  if (hex_chars > out.size()) hex_chars = out.size();
+  out.resize(hex_chars);
+  return out;
+}
+
+std::string name_hash(std::string_view bytes, size_t hex_chars) {
+  NameHasher h;
+  h.add(bytes);
+  return h.hex(hex_chars);
+}
+
+std::string base64(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(bytes.data()),
+                          static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+std::string sri_sha384(std::string_view bytes) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha384(), nullptr) != 1) {
+    throw std::runtime_error("SHA-384 failed (OpenSSL)");
+  }
+  return "sha384-" + base64(std::string_view(reinterpret_cast<char*>(md), len));
+}
+
+}  // namespace assetpipe::util
