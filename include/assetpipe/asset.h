@@ -56,8 +56,15 @@ struct Asset {
   // Current bytes: original after scan, transformed after transform, final after link.
   std::string bytes;
 
-  // Source map for `bytes` produced by the transform stage (JSON), if any.
+  // The source map of `bytes` (JSON), if any: produced by the transform
+  // stage (composed with the input's own map) or taken over by the link stage
+  // from a standalone input .map. Emitted as `<output>.map`; the link stage
+  // adds the sourceMappingURL comment to `bytes` and sets the map's `file`.
   std::optional<std::string> source_map;
+  // For an input .map whose content now lives in another asset's
+  // `source_map`: that asset's logical path. Such a map is not emitted on its
+  // own; the manifest lists it at its owner's `<output>.map`.
+  std::string map_of;
 
   std::vector<ImageVariant> variants;  // image stage
   std::vector<Encoding> encodings;     // emit stage (precompression)

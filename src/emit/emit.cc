@@ -48,6 +48,7 @@ void remove_stale_staging(const fs::path& output) {
 std::vector<PlannedFile> plan(const std::vector<Asset>& assets) {
   std::vector<PlannedFile> files;
   for (const Asset& a : assets) {
+    if (!a.map_of.empty()) continue;  // emitted as its owner's <output>.map
     files.push_back({a.output, a.bytes, a.mtime});
     if (a.source_map) files.push_back({a.output + ".map", *a.source_map, a.mtime});
     for (const auto& v : a.variants) {

@@ -1,5 +1,7 @@
 #include "emit/manifest.h"
 
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "util/hash.h"
@@ -10,7 +12,22 @@ std::string manifest_json(const std::vector<Asset>& assets) {
   nlohmann::json root;  // std::map underneath: keys come out sorted
   root["version"] = 1;
   nlohmann::json list = nlohmann::json::object();
+  std::map<std::string_view, const Asset*> by_logical;
+  for (const Asset& a : assets) by_logical[a.logical] = &a;
   for (const Asset& a : assets) {
+    if (!a.map_of.empty()) {
+      // An input map merged into its owner's map: listed where that map went.
+      auto owner = by_logical.find(a.map_of);
+      if (owner != by_logical.end() && owner->second->source_map) {
+        const std::string& map = *owner->second->source_map;
+        list[a.logical] = {{"file", owner->second->output + ".map"},
+                           {"size", map.size()},
+                           {"integrity", util::sri_sha384(map)},
+                           {"type", to_string(a.kind)},
+                           {"immutable", true}};
+      }
+      continue;
+    }
     nlohmann::json e;
     e["file"] = a.output;
     e["size"] = a.bytes.size();
