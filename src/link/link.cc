@@ -1,27 +1,413 @@
 #include "link/link.h"
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
 
 #include "assetpipe/build.h"
+#include "link/css_scanner.h"
+#include "link/graph.h"
+#include "link/html_scanner.h"
+#include "link/js_scanner.h"
+#include "link/manifest_scanner.h"
 #include "link/naming.h"
+#include "link/source_maps.h"
+#include "link/url.h"
 #include "util/file.h"
+#include "util/interrupt.h"
 
 namespace assetpipe::link {
+namespace {
 
-void link(std::vector<Asset>& assets, const Options& /*options*/, Diagnostics& /*diags*/) {
-  tbb::parallel_for(size_t{0}, assets.size(), [&](size_t i) {
-    Asset& a = assets[i];
-    if (a.entry || a.fingerprinted) {
-      a.output = a.logical;
-    } else {
-      a.output = hashed_name(a.logical, content_hash(a));
+constexpr size_t kNone = static_cast<size_t>(-1);
+
+// A reference resolved to an asset.
+struct Link {
+  Reference ref;  // url trimmed
+  size_t target = kNone;
+  size_t named = kNone;      // the asset the reference names (target before redirection)
+  size_t path_end = 0;       // index into ref.url.text where ?query#fragment starts
+  bool to_map = false;       // the target owns the map this reference names: <output>.map
+  bool map_comment = false;  // this file's own sourceMappingURL: now <own output>.map
+};
+
+ScanResult scan_asset(const Asset& a) {
+  switch (a.kind) {
+    case FileKind::Css: return scan_css(a.bytes);
+    case FileKind::Js: return scan_js(a.bytes);
+    case FileKind::Html: return scan_html(a.bytes);
+    case FileKind::Svg: return scan_svg(a.bytes);
+    case FileKind::WebManifest: return scan_webmanifest(a.bytes);
+    default: return {};
+  }
+}
+
+// 1-based line and column (in code points) of a byte offset.
+std::pair<int, int> line_column(std::string_view text, size_t offset) {
+  offset = std::min(offset, text.size());
+  int line = 1, column = 1;
+  for (size_t k = 0; k < offset; ++k) {
+    if (text[k] == '\n') {
+      ++line;
+      column = 1;
+    } else if ((static_cast<unsigned char>(text[k]) & 0xC0) != 0x80) {
+      ++column;
     }
-  });
+  }
+  return {line, column};
+}
+
+bool has_extension(std::string_view logical) {
+  auto name = base_name(logical);
+  auto dot = name.rfind('.');
+  return dot != std::string_view::npos && dot > 0;
+}
+
+std::vector<Edit> sorted_disjoint(std::vector<Edit> edits) {
+  std::sort(edits.begin(), edits.end(),
+            [](const Edit& a, const Edit& b) { return a.offset < b.offset; });
+  std::vector<Edit> out;
+  for (auto& e : edits) {
+    if (!out.empty() && e.offset < out.back().offset + out.back().old_length) continue;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::string apply_edits(std::string_view text, const std::vector<Edit>& edits) {
+  std::string out;
+  size_t at = 0;
+  for (const auto& e : edits) {
+    out.append(text.substr(at, e.offset - at));
+    out.append(e.replacement);
+    at = e.offset + e.old_length;
+  }
+  out.append(text.substr(at));
+  return out;
+}
+
+class Linker {
+ public:
+  Linker(std::vector<Asset>& assets, const Options& options, Diagnostics& diags)
+      : assets_(assets), options_(options), diags_(diags), base_(normalize_base(options.base)) {
+    for (size_t i = 0; i < assets_.size(); ++i) by_logical_.emplace(assets_[i].logical, i);
+    public_url_ = options.public_url;
+    while (!public_url_.empty() && public_url_.back() == '/') public_url_.pop_back();
+  }
+
+  void run() {
+    links_.resize(assets_.size());
+    tbb::parallel_for(size_t{0}, assets_.size(), [&](size_t i) {
+      if (!util::interrupted()) links_[i] = resolve_all(i);
+    });
+    util::throw_if_interrupted();
+    take_over_maps();
+    redirect_links_to_maps();
+    name_in_dependency_order();
+    finish();
+  }
+
+ private:
+  std::vector<Asset>& assets_;
+  const Options& options_;
+  Diagnostics& diags_;
+  std::string base_;
+  std::string public_url_;
+  std::map<std::string, size_t, std::less<>> by_logical_;
+  std::vector<std::vector<Link>> links_;
+  std::vector<char> renamed_;      // per asset (char: written from several threads)
+  std::vector<char> map_appended_; // the map came from transform: append a comment
+
+  void warn(const Asset& a, const DecodedText& at, const std::string& message) {
+    auto [line, column] = line_column(a.bytes, at.raw.empty() ? 0 : at.raw[0]);
+    diags_.warning(a.logical, message, line, column);
+  }
+
+  // The folder relative references of `a` resolve against, or nullopt when
+  // its <base href> points at another host.
+  std::optional<std::string> reference_folder(const Asset& a, const ScanResult& scan) {
+    std::string folder(folder_of(a.logical));
+    if (!scan.base_href) return folder;
+    const std::string& href = *scan.base_href;
+    UrlKind kind = classify_url(href, false);
+    if (kind == UrlKind::External) return std::nullopt;
+    if (kind != UrlKind::Path) return folder;
+    auto r = resolve_path(percent_decode(href.substr(0, path_end(href))), folder, base_);
+    if (!r) return folder;
+    return std::string(folder_of(*r + (href.ends_with('/') && !r->empty() ? "/" : "")));
+  }
+
+  std::vector<Link> resolve_all(size_t i) {
+    const Asset& a = assets_[i];
+    ScanResult scan = scan_asset(a);
+    if (!scan.problem.empty()) diags_.warning(a.logical, scan.problem);
+    std::vector<Link> out;
+    auto folder = reference_folder(a, scan);
+    bool noted_dynamic = false;
+    for (auto& ref : scan.refs) {
+      if (ref.kind == RefKind::DynamicExpression) {
+        if (!noted_dynamic && options_.verbosity == Verbosity::Verbose) {
+          auto [line, column] = line_column(a.bytes, ref.url.raw[0]);
+          diags_.add({Severity::Note, a.logical, line, column,
+                      "import() of an expression: its target is not known before run time, so "
+                      "it is not rewritten"});
+        }
+        noted_dynamic = true;
+        continue;
+      }
+      Link l;
+      l.ref = Reference{ref.url.trimmed(), ref.kind, ref.module_specifier};
+      if (auto t = resolve_one(a, l, folder)) {
+        l.target = l.named = *t;
+        l.map_comment = ref.kind == RefKind::SourceMap && assets_[*t].kind == FileKind::SourceMap &&
+                        (a.kind == FileKind::Js || a.kind == FileKind::Css);
+        out.push_back(std::move(l));
+      }
+    }
+    return out;
+  }
+
+  std::optional<size_t> resolve_one(const Asset& a, Link& l,
+                                    const std::optional<std::string>& folder) {
+    const std::string& url = l.ref.url.text;
+    if (classify_url(url, l.ref.module_specifier) != UrlKind::Path) return std::nullopt;
+    if (!folder) return std::nullopt;  // <base href> on another host
+    l.path_end = path_end(url);
+    bool soft = l.ref.kind == RefKind::Navigation;
+    auto r = resolve_path(percent_decode(url.substr(0, l.path_end)), *folder, base_);
+    if (!r) {
+      if (!soft) {
+        warn(a, l.ref.url, fmt::format("reference {} {}; left as is", util::printable(url), r.error()));
+      }
+      return std::nullopt;
+    }
+    std::string logical = *r;
+    if (logical.empty() || logical.ends_with('/')) logical += "index.html";
+    auto it = by_logical_.find(logical);
+    if (it == by_logical_.end()) {
+      if (!soft || has_extension(logical)) {
+        warn(a, l.ref.url,
+             fmt::format("reference {} points at {}, which is not in the input; left as is",
+                         util::printable(url), util::printable(logical)));
+      }
+      return std::nullopt;
+    }
+    return it->second;
+  }
+
+  // An input .map named by a sourceMappingURL moves into its file's source_map.
+  void take_over_maps() {
+    map_appended_.assign(assets_.size(), 0);
+    for (size_t i = 0; i < assets_.size(); ++i) {
+      Asset& a = assets_[i];
+      bool has_comment = false;
+      for (auto& l : links_[i]) {
+        if (!l.map_comment) continue;
+        has_comment = true;
+        if (a.source_map) continue;  // transform made the map; the comment just gets its name
+        Asset& map = assets_[l.target];
+        auto rebased = rebase_sources(map.bytes, folder_of(map.logical), folder_of(a.logical));
+        if (!rebased) {
+          warn(a, l.ref.url, fmt::format("{} {}; it is kept as a file of its own",
+                                         util::printable(map.logical), rebased.error()));
+          l.map_comment = false;
+          continue;
+        }
+        a.source_map = std::move(*rebased);
+        if (map.map_of.empty()) map.map_of = a.logical;
+      }
+      map_appended_[i] = a.source_map && !has_comment && (a.kind == FileKind::Js ||
+                                                          a.kind == FileKind::Css);
+    }
+  }
+
+  // Other references to a taken-over map point at its owner's <output>.map.
+  void redirect_links_to_maps() {
+    for (auto& links : links_) {
+      for (auto& l : links) {
+        if (l.map_comment) continue;
+        const Asset& t = assets_[l.target];
+        if (t.map_of.empty()) continue;
+        l.target = by_logical_.at(t.map_of);
+        l.to_map = true;
+      }
+    }
+  }
+
+  Graph graph() const {
+    Graph g(assets_.size());
+    for (size_t i = 0; i < assets_.size(); ++i) {
+      for (const auto& l : links_[i]) {
+        if (!l.map_comment) g[i].push_back(l.target);
+      }
+    }
+    return g;
+  }
+
+  void name_in_dependency_order() {
+    Graph g = graph();
+    Components comps = strongly_connected_components(g);
+    renamed_.assign(assets_.size(), 0);
+    size_t levels = 0;
+    for (size_t lv : comps.level) levels = std::max(levels, lv + 1);
+    std::vector<std::vector<size_t>> by_level(levels);
+    for (size_t c = 0; c < comps.members.size(); ++c) by_level[comps.level[c]].push_back(c);
+    for (const auto& level : by_level) {
+      tbb::parallel_for(size_t{0}, level.size(), [&](size_t k) {
+        const auto& members = comps.members[level[k]];
+        name_component(members, is_cycle(g, members));
+      });
+      util::throw_if_interrupted();
+    }
+  }
+
+  // Which members get a hashed name: all but entries and (while nothing in
+  // them changes) bundler-fingerprinted files.
+  void decide_renames(const std::vector<size_t>& members) {
+    for (size_t m : members) {
+      const Asset& a = assets_[m];
+      renamed_[m] = !a.entry && !a.fingerprinted && a.map_of.empty();
+    }
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (size_t m : members) {
+        const Asset& a = assets_[m];
+        if (renamed_[m] || a.entry || !a.map_of.empty()) continue;
+        for (const auto& l : links_[m]) {
+          if (!l.map_comment && renamed_[l.target]) {
+            renamed_[m] = 1;
+            changed = true;
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  // The edit of one reference, or nullopt when it stays as written.
+  // `placeholder`: references to members of the component being named stay.
+  std::optional<Edit> edit_for(size_t self, const Link& l, const std::set<size_t>* placeholder) {
+    const Asset& a = assets_[self];
+    const DecodedText& u = l.ref.url;
+    std::string new_path;
+    bool whole_path = false;
+    if (l.map_comment) {
+      if (placeholder) return std::nullopt;
+      const Asset& map = assets_[l.target];
+      new_path = a.output + ".map";
+      whole_path = folder_of(map.logical) != folder_of(a.logical);
+    } else {
+      if (!renamed_[l.target]) return std::nullopt;
+      if (placeholder && placeholder->count(l.target)) return std::nullopt;
+      const Asset& t = assets_[l.target];
+      new_path = l.to_map ? t.output + ".map" : t.output;
+    }
+    size_t begin_index;
+    std::string replacement;
+    if (!public_url_.empty() && !l.map_comment) {
+      begin_index = 0;
+      replacement = public_url_ + "/" + percent_encode_path(new_path);
+    } else if (whole_path) {
+      begin_index = 0;
+      replacement = percent_encode_path(base_name(new_path));
+    } else {
+      std::string_view path = std::string_view(u.text).substr(0, l.path_end);
+      auto slash = path.rfind('/');
+      begin_index = slash == std::string_view::npos ? 0 : slash + 1;
+      replacement = percent_encode_path(base_name(new_path));
+    }
+    Edit e{u.raw[begin_index], u.raw[l.path_end] - u.raw[begin_index], std::move(replacement)};
+    if (std::string_view(a.bytes).substr(e.offset, e.old_length) == e.replacement) {
+      return std::nullopt;
+    }
+    return e;
+  }
+
+  std::vector<Edit> edits_of(size_t m, const std::set<size_t>* placeholder) {
+    std::vector<Edit> edits;
+    for (const auto& l : links_[m]) {
+      if (auto e = edit_for(m, l, placeholder)) edits.push_back(std::move(*e));
+    }
+    return sorted_disjoint(std::move(edits));
+  }
+
+  void name_component(const std::vector<size_t>& members, bool cycle) {
+    decide_renames(members);
+    std::vector<size_t> renamed;
+    for (size_t m : members) {
+      if (renamed_[m]) renamed.push_back(m);
+    }
+    std::set<size_t> in_component(members.begin(), members.end());
+    if (!renamed.empty()) {
+      util::NameHasher hasher;
+      for (size_t m : renamed) {
+        const Asset& a = assets_[m];
+        std::string bytes = apply_edits(a.bytes, edits_of(m, &in_component));
+        if (cycle) {
+          hasher.add("member");
+          hasher.add(a.logical);
+        }
+        add_content(hasher, NamedContent{bytes, &a.variants, &a.source_map,
+                                         bytes == a.bytes ? std::string_view() : a.bytes});
+      }
+      std::string hash = hasher.hex(10);
+      for (size_t m : renamed) assets_[m].output = hashed_name(assets_[m].logical, hash);
+    }
+    for (size_t m : members) {
+      if (!renamed_[m]) assets_[m].output = assets_[m].logical;
+      rewrite(m);
+    }
+  }
+
+  void rewrite(size_t m) {
+    Asset& a = assets_[m];
+    std::vector<Edit> edits = edits_of(m, nullptr);
+    if (a.source_map) {
+      auto shifted = shift_map(*a.source_map, a.bytes, edits);
+      if (!shifted) {
+        diags_.warning(a.logical, fmt::format("its source map was not adjusted to the rewritten "
+                                              "references ({}); columns after them may be off",
+                                              shifted.error()));
+      } else {
+        a.source_map = std::move(*shifted);
+      }
+      auto with_file = set_map_file(*a.source_map, base_name(a.output));
+      if (with_file) a.source_map = std::move(*with_file);
+    }
+    if (!edits.empty()) {
+      a.bytes = apply_edits(a.bytes, edits);
+      a.notes.push_back(fmt::format("{} reference{} rewritten", edits.size(),
+                                    edits.size() == 1 ? "" : "s"));
+    }
+    if (map_appended_[m]) {
+      a.bytes += source_mapping_comment(a.kind, a.bytes,
+                                        percent_encode_path(base_name(a.output)) + ".map");
+    }
+  }
+
+  void finish() {
+    for (size_t i = 0; i < assets_.size(); ++i) {
+      Asset& a = assets_[i];
+      if (!a.map_of.empty()) a.output = assets_[by_logical_.at(a.map_of)].output + ".map";
+      std::set<std::string> imports;
+      for (const auto& l : links_[i]) {
+        if (l.map_comment || l.ref.kind == RefKind::Navigation || l.ref.kind == RefKind::SourceMap) {
+          continue;
+        }
+        imports.insert(assets_[l.named].logical);
+      }
+      a.imports.assign(imports.begin(), imports.end());
+    }
+  }
+};
+
+void check_unique_outputs(const std::vector<Asset>& assets) {
   std::map<std::string, const Asset*> by_output;
   for (const Asset& a : assets) {
+    if (!a.map_of.empty()) continue;
     auto [it, inserted] = by_output.emplace(a.output, &a);
     if (!inserted) {
       throw Error(fmt::format("{} and {} would both be written as {}; rename one of them",
@@ -29,6 +415,13 @@ void link(std::vector<Asset>& assets, const Options& /*options*/, Diagnostics& /
                               util::printable(a.output)));
     }
   }
+}
+
+}  // namespace
+
+void link(std::vector<Asset>& assets, const Options& options, Diagnostics& diags) {
+  Linker(assets, options, diags).run();
+  check_unique_outputs(assets);
 }
 
 }  // namespace assetpipe::link

@@ -1,4 +1,5 @@
-// The link stage: references, the graph, final names (see DESIGN.md).
+// The link stage: references, the graph, final names (see DESIGN.md and
+// docs/references.md).
 #pragma once
 
 #include <vector>
@@ -9,10 +10,15 @@
 
 namespace assetpipe::link {
 
-// Gives every asset its final output name (Asset::output). Entries and
-// unchanged bundler-fingerprinted files keep their names; every other file is
-// named <stem>.<hash><ext> from its final bytes. Throws Error when two files
-// would get the same output name.
+// Scans every CSS, JS, HTML, SVG and web manifest for references, resolves
+// them, takes over the input .map files they point at, and walks the
+// strongly connected components of the reference graph leaves first: each
+// file's references are rewritten to their targets' final names, then the
+// file is hashed and named (Asset::output); a cycle gets one hash over its
+// members. Entries keep their names; a bundler-fingerprinted file keeps its
+// name unless a reference in it had to change. Sets Asset::imports. Warns
+// (file:line:col) about references it cannot resolve. Throws Error when two
+// files would get the same output name.
 void link(std::vector<Asset>& assets, const Options& options, Diagnostics& diags);
 
 }  // namespace assetpipe::link

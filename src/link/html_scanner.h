@@ -1,0 +1,23 @@
+// References in HTML and SVG documents: src, href, xlink:href, srcset and
+// imagesrcset (with descriptors), poster, <object data>, <meta content> of
+// og:image / twitter:image / msapplication-TileImage, inline style="" and
+// <style> (with the CSS scanner), inline scripts (with the JS scanner), and
+// the first <base href>. Character references are decoded for resolving; the
+// offsets point into the document so a rewrite keeps them.
+#pragma once
+
+#include <string_view>
+
+#include "link/reference.h"
+
+namespace assetpipe::link {
+
+ScanResult scan_html(std::string_view html);
+ScanResult scan_svg(std::string_view svg);
+
+// The URLs of a srcset value ("a.png 1x, b.png 2x"), after the HTML
+// "parse a srcset attribute" algorithm; offsets index into `value.text`
+// mapped through `value.raw`.
+std::vector<DecodedText> split_srcset(const DecodedText& value);
+
+}  // namespace assetpipe::link

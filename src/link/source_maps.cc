@@ -1,0 +1,118 @@
+#include "link/source_maps.h"
+
+#include <nlohmann/json.hpp>
+
+#include "link/url.h"
+
+#if __has_include("util/sourcemap.h")
+#include "util/sourcemap.h"
+#define ASSETPIPE_HAVE_SOURCEMAP 1
+#endif
+
+namespace assetpipe::link {
+namespace {
+
+bool is_relative_source(std::string_view s) {
+  return classify_url(s, false) == UrlKind::Path && !s.starts_with('/');
+}
+
+// A path that may climb above the root ("../src/a.ts"), normalised.
+std::vector<std::string> normal_segments(std::string_view path) {
+  std::vector<std::string> out;
+  size_t k = 0;
+  while (k <= path.size()) {
+    size_t slash = path.find('/', k);
+    if (slash == std::string_view::npos) slash = path.size();
+    std::string seg(path.substr(k, slash - k));
+    bool last = slash == path.size();
+    if (seg == "." || (seg.empty() && !last)) {
+    } else if (seg == ".." && !out.empty() && out.back() != "..") {
+      out.pop_back();
+    } else {
+      out.push_back(seg);
+    }
+    k = slash + 1;
+  }
+  return out;
+}
+
+std::string rebase(std::string_view source, std::string_view old_folder,
+                   std::string_view new_folder) {
+  auto target = normal_segments(std::string(old_folder) + std::string(source));
+  auto from = normal_segments(new_folder);
+  if (!from.empty() && from.back().empty()) from.pop_back();
+  size_t common = 0;
+  while (common < from.size() && common + 1 < target.size() && from[common] == target[common]) {
+    ++common;
+  }
+  std::string out;
+  for (size_t k = common; k < from.size(); ++k) out += "../";
+  for (size_t k = common; k < target.size(); ++k) {
+    out += target[k];
+    if (k + 1 < target.size()) out += '/';
+  }
+  return out;
+}
+
+}  // namespace
+
+util::Result<std::string> rebase_sources(std::string_view map_json, std::string_view old_folder,
+                                         std::string_view new_folder) {
+  auto map = nlohmann::json::parse(map_json, nullptr, false);
+  if (map.is_discarded() || !map.is_object()) return util::fail("is not a valid source map (JSON)");
+  if (old_folder == new_folder) return std::string(map_json);
+  auto root = map.find("sourceRoot");
+  if (root != map.end() && root->is_string() && !root->get<std::string>().empty()) {
+    std::string r = root->get<std::string>();
+    if (is_relative_source(r)) {
+      std::string rebased = rebase(r, old_folder, new_folder);
+      if (r.ends_with('/') && !rebased.ends_with('/')) rebased += '/';
+      *root = rebased;
+    }
+    return map.dump();
+  }
+  auto sources = map.find("sources");
+  if (sources != map.end() && sources->is_array()) {
+    for (auto& s : *sources) {
+      if (s.is_string() && is_relative_source(s.get<std::string>())) {
+        s = rebase(s.get<std::string>(), old_folder, new_folder);
+      }
+    }
+  }
+  return map.dump();
+}
+
+util::Result<std::string> shift_map(std::string_view map_json, std::string_view generated,
+                                    const std::vector<Edit>& edits) {
+  if (edits.empty()) return std::string(map_json);
+#ifdef ASSETPIPE_HAVE_SOURCEMAP
+  std::vector<util::sourcemap::TextEdit> text_edits;
+  text_edits.reserve(edits.size());
+  for (const auto& e : edits) text_edits.push_back({e.offset, e.old_length, e.replacement});
+  return util::sourcemap::shift_for_edits(map_json, generated, text_edits);
+#else
+  (void)generated;
+  return util::fail("source map shifting is not available in this build");
+#endif
+}
+
+util::Result<std::string> set_map_file(std::string_view map_json, std::string_view file) {
+#ifdef ASSETPIPE_HAVE_SOURCEMAP
+  return util::sourcemap::set_file(map_json, file);
+#else
+  auto map = nlohmann::json::parse(map_json, nullptr, false);
+  if (map.is_discarded() || !map.is_object()) return util::fail("is not a valid source map (JSON)");
+  map["file"] = std::string(file);
+  return map.dump();
+#endif
+}
+
+std::string source_mapping_comment(FileKind kind, std::string_view bytes,
+                                   std::string_view map_url) {
+  std::string nl = bytes.empty() || bytes.back() == '\n' ? "" : "\n";
+  if (kind == FileKind::Js) return nl + "//# sourceMappingURL=" + std::string(map_url) + "\n";
+  if (kind == FileKind::Css) return nl + "/*# sourceMappingURL=" + std::string(map_url) + " */\n";
+  return "";
+}
+
+}  // namespace assetpipe::link
