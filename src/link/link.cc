@@ -185,10 +185,11 @@ class Linker {
       return std::nullopt;
     }
     std::string logical = *r;
-    if (logical.empty() || logical.ends_with('/')) logical += "index.html";
+    bool folder_url = logical.empty() || logical.ends_with('/');
+    if (folder_url) logical += "index.html";
     auto it = by_logical_.find(logical);
     if (it == by_logical_.end()) {
-      if (!soft || has_extension(logical)) {
+      if (!soft || (!folder_url && has_extension(logical))) {
         warn(a, l.ref.url,
              fmt::format("reference {} points at {}, which is not in the input; left as is",
                          util::printable(url), util::printable(logical)));
