@@ -125,3 +125,8 @@ TEST(ScanJs, HashbangAndUnterminatedInputsDoNotCrash) {
     }
   }
 }
+
+TEST(ScanJs, WorkerImportScripts) {
+  auto r = scan_js(R"~(importScripts("/a.js", './b.js'); self.importScripts("c.js"); importScripts(x, "no.js");)~");
+  EXPECT_EQ(urls(r), (V{"/a.js", "./b.js", "c.js"}));
+}

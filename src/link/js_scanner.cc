@@ -60,6 +60,7 @@ class JsScanner {
   std::array<Token, 10> window_{};  // the last significant tokens, newest last
   bool in_module_decl_ = false;     // inside import ... / export ... before its string
   std::optional<Token> pending_dynamic_;  // import("x" ... waiting for ')' or ','
+  bool in_import_scripts_ = false;        // inside importScripts( ... ) of a worker
 
   const Token& back(size_t n) const { return window_[window_.size() - 1 - n]; }
   bool is_punct(size_t n, std::string_view p) const {
@@ -95,8 +96,16 @@ class JsScanner {
   void push(Token t) {
     flush_pending_dynamic(&t);
     bool import_call = is_punct(0, "(") && is_word(1, "import");
+    if (t.type == Tok::Punct && t.text == "(" && back(0).type == Tok::Ident &&
+        back(0).text == "importScripts") {
+      in_import_scripts_ = true;
+    } else if (in_import_scripts_ && !(t.type == Tok::String || (t.type == Tok::Punct && t.text == ","))) {
+      in_import_scripts_ = false;
+    }
     if (t.type == Tok::String || t.type == Tok::Template) {
-      if (import_call) {
+      if (in_import_scripts_) {
+        add_ref(t, RefKind::Resource, false);
+      } else if (import_call) {
         pending_dynamic_ = t;
       } else if (is_word(0, "import") || (in_module_decl_ && is_word(0, "from"))) {
         add_ref(t, RefKind::Import, true);
