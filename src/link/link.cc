@@ -45,20 +45,32 @@ ScanResult scan_asset(const Asset& a) {
   }
 }
 
-// 1-based line and column (in code points) of a byte offset.
-std::pair<int, int> line_column(std::string_view text, size_t offset) {
-  offset = std::min(offset, text.size());
-  int line = 1, column = 1;
-  for (size_t k = 0; k < offset; ++k) {
-    if (text[k] == '\n') {
-      ++line;
-      column = 1;
-    } else if ((static_cast<unsigned char>(text[k]) & 0xC0) != 0x80) {
-      ++column;
+// 1-based line and column (in code points) of byte offsets of one text;
+// the line starts are found once, on first use.
+class LineIndex {
+ public:
+  explicit LineIndex(std::string_view text) : text_(text) {}
+
+  std::pair<int, int> at(size_t offset) {
+    if (starts_.empty()) {
+      starts_.push_back(0);
+      for (size_t k = 0; k < text_.size(); ++k) {
+        if (text_[k] == '\n') starts_.push_back(k + 1);
+      }
     }
+    offset = std::min(offset, text_.size());
+    auto it = std::upper_bound(starts_.begin(), starts_.end(), offset) - 1;
+    int column = 1;
+    for (size_t k = *it; k < offset; ++k) {
+      if ((static_cast<unsigned char>(text_[k]) & 0xC0) != 0x80) ++column;
+    }
+    return {static_cast<int>(it - starts_.begin()) + 1, column};
   }
-  return {line, column};
-}
+
+ private:
+  std::string_view text_;
+  std::vector<size_t> starts_;
+};
 
 bool has_extension(std::string_view logical) {
   auto name = base_name(logical);
@@ -121,8 +133,8 @@ class Linker {
   std::vector<char> renamed_;      // per asset (char: written from several threads)
   std::vector<char> map_appended_; // the map came from transform: append a comment
 
-  void warn(const Asset& a, const DecodedText& at, const std::string& message) {
-    auto [line, column] = line_column(a.bytes, at.raw.empty() ? 0 : at.raw[0]);
+  void warn(const Asset& a, LineIndex& lines, const DecodedText& at, const std::string& message) {
+    auto [line, column] = lines.at(at.raw.empty() ? 0 : at.raw[0]);
     diags_.warning(a.logical, message, line, column);
   }
 
@@ -146,11 +158,12 @@ class Linker {
     if (!scan.problem.empty()) diags_.warning(a.logical, scan.problem);
     std::vector<Link> out;
     auto folder = reference_folder(a, scan);
+    LineIndex lines(a.bytes);
     bool noted_dynamic = false;
     for (auto& ref : scan.refs) {
       if (ref.kind == RefKind::DynamicExpression) {
         if (!noted_dynamic && options_.verbosity == Verbosity::Verbose) {
-          auto [line, column] = line_column(a.bytes, ref.url.raw[0]);
+          auto [line, column] = lines.at(ref.url.raw[0]);
           diags_.add({Severity::Note, a.logical, line, column,
                       "import() of an expression: its target is not known before run time, so "
                       "it is not rewritten"});
@@ -160,7 +173,7 @@ class Linker {
       }
       Link l;
       l.ref = Reference{ref.url.trimmed(), ref.kind, ref.module_specifier};
-      if (auto t = resolve_one(a, l, folder)) {
+      if (auto t = resolve_one(a, lines, l, folder)) {
         l.target = l.named = *t;
         l.map_comment = ref.kind == RefKind::SourceMap && assets_[*t].kind == FileKind::SourceMap &&
                         (a.kind == FileKind::Js || a.kind == FileKind::Css);
@@ -170,7 +183,7 @@ class Linker {
     return out;
   }
 
-  std::optional<size_t> resolve_one(const Asset& a, Link& l,
+  std::optional<size_t> resolve_one(const Asset& a, LineIndex& lines, Link& l,
                                     const std::optional<std::string>& folder) {
     const std::string& url = l.ref.url.text;
     if (classify_url(url, l.ref.module_specifier) != UrlKind::Path) return std::nullopt;
@@ -180,7 +193,7 @@ class Linker {
     auto r = resolve_path(percent_decode(url.substr(0, l.path_end)), *folder, base_);
     if (!r) {
       if (!soft) {
-        warn(a, l.ref.url, fmt::format("reference {} {}; left as is", util::printable(url), r.error()));
+        warn(a, lines, l.ref.url, fmt::format("reference {} {}; left as is", util::printable(url), r.error()));
       }
       return std::nullopt;
     }
@@ -190,7 +203,7 @@ class Linker {
     auto it = by_logical_.find(logical);
     if (it == by_logical_.end()) {
       if (!soft || (!folder_url && has_extension(logical))) {
-        warn(a, l.ref.url,
+        warn(a, lines, l.ref.url,
              fmt::format("reference {} points at {}, which is not in the input; left as is",
                          util::printable(url), util::printable(logical)));
       }
@@ -212,7 +225,8 @@ class Linker {
         Asset& map = assets_[l.target];
         auto rebased = rebase_sources(map.bytes, folder_of(map.logical), folder_of(a.logical));
         if (!rebased) {
-          warn(a, l.ref.url, fmt::format("{} {}; it is kept as a file of its own",
+          LineIndex lines(a.bytes);
+          warn(a, lines, l.ref.url, fmt::format("{} {}; it is kept as a file of its own",
                                          util::printable(map.logical), rebased.error()));
           l.map_comment = false;
           continue;
