@@ -39,7 +39,7 @@ TEST(ViteExample, NpmRunBuildProducesAServableOutput) {
   }
   // Every src/href in the page points at a file in the output.
   std::string html = read(app / "public/index.html");
-  std::regex attr(R"((?:src|href)="(/[^"]+)")");
+  std::regex attr(R"re((?:src|href)="(/[^"]+)")re");
   int refs = 0;
   for (std::sregex_iterator it(html.begin(), html.end(), attr), end; it != end; ++it) {
     std::string url = (*it)[1];
