@@ -110,6 +110,14 @@ TEST(Cli, ExplicitConfigFlag) {
   EXPECT_TRUE(fs::exists(p.tmp / "site/index.html"));
 }
 
+TEST(Cli, ListOptionsDoNotSwallowThePositional) {
+  Project p;
+  auto r = p.run({"build", "--keep-name", "LICENSE", "dist", "-o", "out"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto m = nlohmann::json::parse(read(p.tmp / "out/.assetpipe/manifest.json"));
+  EXPECT_EQ(m["assets"]["LICENSE"]["file"], "LICENSE");
+}
+
 TEST(Cli, EnvNames) {
   EXPECT_EQ(assetpipe::cli::env_name("webp-quality"), "ASSETPIPE_WEBP_QUALITY");
   EXPECT_EQ(assetpipe::cli::env_name("esbuild"), "ASSETPIPE_ESBUILD");
