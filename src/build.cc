@@ -12,6 +12,7 @@
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 
+#include "assetpipe/progress.h"
 #include "emit/emit.h"
 #include "emit/manifest.h"
 #include "link/link.h"
@@ -66,6 +67,7 @@ void check_paths(const Options& o) {
 }
 
 void read_all(std::vector<Asset>& assets) {
+  progress::stage("reading", assets.size());
   std::mutex m;
   std::string first_error;
   tbb::parallel_for(size_t{0}, assets.size(), [&](size_t i) {
@@ -80,6 +82,7 @@ void read_all(std::vector<Asset>& assets) {
     }
     assets[i].bytes = std::move(*r);
     assets[i].input_size = assets[i].bytes.size();
+    progress::done();
   });
   util::throw_if_interrupted();
   if (!first_error.empty()) {
@@ -107,6 +110,7 @@ BuildResult build(const Options& options, Diagnostics& diags) {
 
   // --- link ---
   t = Clock::now();
+  progress::stage("linking", result.assets.size());
   link::link(result.assets, options, diags);
   result.times.link = seconds_since(t);
   util::throw_if_interrupted();
@@ -130,6 +134,7 @@ BuildResult build(const Options& options, Diagnostics& diags) {
     return result;
   }
   t = Clock::now();
+  progress::stage("writing", 0);
   auto stats = emit::write_output(result.assets, extra, options, diags);
   if (options.manifest_path) {
     if (auto r = util::write_file_atomic(*options.manifest_path, manifest); !r) {

@@ -1,63 +1,138 @@
-// assetpipe's command line: parses flags into Options, runs the build, turns
-// errors into a message and an exit status (0 ok, 1 build failed, 2 usage).
+// assetpipe's command line: parses flags (layered over ASSETPIPE_* variables
+// and the config file) into Options, runs the build, turns errors into a
+// message and an exit status (0 ok, 1 build failed, 2 usage).
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
+#include <memory>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "assetpipe/build.h"
+#include "cli/config.h"
 #include "cli/options_cli.h"
+#include "cli/progress_tty.h"
 #include "cli/report.h"
 #include "util/interrupt.h"
 
-int main(int argc, char** argv) {
-  using namespace assetpipe;
-  CLI::App app{"assetpipe: make a frontend build directory ready for a CDN origin", "assetpipe"};
-  app.require_subcommand(0, 1);
-  bool show_version = false;
-  int version_verbose = 0;
-  app.add_flag("--version", show_version, "Print the version and exit");
-  app.add_flag("-v", version_verbose, "With --version: also the external tools found");
+extern char** environ;
 
+namespace assetpipe::cli {
+namespace {
+
+struct Parsed {
+  std::unique_ptr<CLI::App> app;
+  CLI::App* build = nullptr;
   Options options;
-  cli::CliState state;
-  CLI::App* build_cmd = app.add_subcommand("build", "Process <input> into <output>");
-  cli::add_build_options(*build_cmd, options, state);
+  CliState state;
+  bool version = false;
+  int version_verbose = 0;
+  std::string config_path;
+};
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return 2;
+std::unique_ptr<Parsed> make_parser() {
+  auto p = std::make_unique<Parsed>();
+  p->app = std::make_unique<CLI::App>(
+      "assetpipe: make a frontend build directory ready for a CDN origin", "assetpipe");
+  p->app->require_subcommand(0, 1);
+  p->app->add_flag("--version", p->version, "Print the version and exit");
+  p->app->add_flag("-v", p->version_verbose, "With --version: also the external tools found");
+  p->build = p->app->add_subcommand("build", "Process <input> into <output>");
+  add_build_options(*p->build, p->options, p->state);
+  p->build->add_option("--config", p->config_path,
+                       "Config file (default: assetpipe.config.json beside the input, else the "
+                       "\"assetpipe\" key of the nearest package.json)");
+  return p;
+}
+
+std::vector<OptionInfo> option_infos(const CLI::App& build) {
+  std::vector<OptionInfo> out;
+  for (const CLI::Option* o : build.get_options()) {
+    OptionInfo info;
+    if (o->get_positional() && o->get_lnames().empty()) {
+      info.name = o->get_name();  // "input"
+    } else if (!o->get_lnames().empty()) {
+      info.name = o->get_lnames().front();
+    } else {
+      continue;
+    }
+    if (info.name == "help" || info.name == "config") continue;
+    info.is_flag = o->get_items_expected_max() == 0;
+    info.is_vector = !info.is_flag && o->get_items_expected_max() >= CLI::detail::expected_max_vector_size;
+    out.push_back(info);
   }
-  if (show_version) {
+  return out;
+}
+
+int parse_error(const CLI::App& app, const CLI::Error& e) {
+  if (dynamic_cast<const CLI::CallForHelp*>(&e) || dynamic_cast<const CLI::CallForAllHelp*>(&e)) {
+    return app.exit(e);
+  }
+  app.exit(e);
+  return 2;
+}
+
+int run(int argc, char** argv) {
+  // Pass 1: what did the command line give?
+  auto first = make_parser();
+  try {
+    first->app->parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return parse_error(*first->app, e);
+  }
+  if (first->version) {
     std::cout << "assetpipe " << ASSETPIPE_VERSION << "\n";
-    if (version_verbose > 0) cli::print_tool_versions(std::cout);
+    if (first->version_verbose > 0) print_tool_versions(std::cout);
     return 0;
   }
-  if (!*build_cmd) {
-    std::cerr << app.help();
+  if (!*first->build) {
+    std::cerr << first->app->help();
     return 2;
   }
 
   Diagnostics diags;
-  cli::Printer printer(options);
+  auto second = make_parser();
+  Printer printer(second->options);
   try {
-    cli::finish_options(options, state);
+    // Pass 2: the command line, then ASSETPIPE_* variables and the config file
+    // for every option it did not give.
+    std::optional<ConfigFile> config =
+        first->config_path.empty() ? find_config(first->options.input)
+                                   : load_config_file(first->config_path);
+    std::set<std::string> given;
+    for (const CLI::Option* o : first->build->get_options()) {
+      if (o->count() == 0) continue;
+      given.insert(o->get_lnames().empty() ? o->get_name() : o->get_lnames().front());
+    }
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e) env.emplace_back(*e);
+    std::vector<std::string> extra =
+        layered_arguments(option_infos(*first->build), given, config, env);
+    std::vector<std::string> args(argv, argv + argc);
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<char*> cargs;
+    for (auto& a : args) cargs.push_back(a.data());
+    try {
+      second->app->parse(static_cast<int>(cargs.size()), cargs.data());
+    } catch (const CLI::ParseError& e) {
+      if (!extra.empty()) {
+        std::cerr << "assetpipe: error: in the options from "
+                  << "the ASSETPIPE_* environment"
+                  << (config ? " or " + config->path.string() : std::string()) << ": ";
+      }
+      return parse_error(*second->app, e);
+    }
+    Options& options = second->options;
+    finish_options(options, second->state);
     util::install_interrupt_handlers();
+    TtyProgress progress(options);
     BuildResult result = build(options, diags);
+    progress.finish();
     printer.diagnostics(diags);
     printer.summary(result);
-    if (diags.error_count() > 0) return 1;
-    return 0;
+    return diags.error_count() > 0 ? 1 : 0;
   } catch (const UsageError& e) {
     printer.diagnostics(diags);
     printer.fatal(e.what());
@@ -72,3 +147,8 @@ int main(int argc, char** argv) {
     return 1;
   }
 }
+
+}  // namespace
+}  // namespace assetpipe::cli
+
+int main(int argc, char** argv) { return assetpipe::cli::run(argc, argv); }

@@ -15,7 +15,8 @@ void add_build_options(CLI::App& cmd, Options& o, CliState& s) {
   cmd.add_option("--manifest", o.manifest_path,
                  "Write the manifest here instead of <output>/.assetpipe/manifest.json");
   cmd.add_option("--keep-name", o.keep_name_globs,
-                 "Glob of files that keep their names (repeatable), added to the defaults");
+                 "Glob of files that keep their names (repeatable), added to the defaults")
+      ->allow_extra_args(false);
   cmd.add_flag("-q,--quiet", s.quiet, "Print only errors");
   cmd.add_flag("-v,--verbose", s.verbose, "Print each file's fate");
   cmd.add_flag("--strict", o.strict, "Treat every warning as an error");
@@ -34,7 +35,8 @@ void add_build_options(CLI::App& cmd, Options& o, CliState& s) {
   cmd.add_option("--js-target", o.js_target, "esbuild --target (default es2020)");
   cmd.add_option("--css-targets", o.css_targets,
                  "browserslist query for lightningcss (default: package.json, else defaults)");
-  cmd.add_option("--no-minify-glob", o.no_minify_globs, "Glob of files not to minify (repeatable)");
+  cmd.add_option("--no-minify-glob", o.no_minify_globs, "Glob of files not to minify (repeatable)")
+      ->allow_extra_args(false);
   cmd.add_option("--sourcemap", s.sourcemap, "external|none (default external)")
       ->check(CLI::IsMember({"external", "none"}));
   cmd.add_option("--legal-comments", o.legal_comments,
@@ -43,6 +45,7 @@ void add_build_options(CLI::App& cmd, Options& o, CliState& s) {
   cmd.add_flag("--no-images", s.no_images, "Do not make WebP/AVIF variants");
   cmd.add_option("--image-formats", s.image_formats, "Variants to make: webp,avif")
       ->delimiter(',')
+      ->allow_extra_args(false)
       ->check(CLI::IsMember({"webp", "avif"}));
   cmd.add_option("--webp-quality", o.webp_quality, "WebP quality 0-100 (default 80)")
       ->check(CLI::Range(0, 100));
@@ -62,6 +65,7 @@ void add_build_options(CLI::App& cmd, Options& o, CliState& s) {
   cmd.add_flag("--no-compress", s.no_compress, "Do not write .br/.gz");
   cmd.add_option("--compress", s.compress, "Encodings to write: br,gz")
       ->delimiter(',')
+      ->allow_extra_args(false)
       ->check(CLI::IsMember({"br", "gz"}));
   cmd.add_option("--brotli-quality", o.brotli_quality, "Brotli quality 0-11 (default 11)")
       ->check(CLI::Range(0, 11));

@@ -1,10 +1,15 @@
 #include "cli/report.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
 #include <fmt/format.h>
+
+#include "cli/progress_tty.h"
+#include "emit/emit.h"
+#include "util/file.h"
 
 namespace assetpipe::cli {
 namespace {
@@ -12,6 +17,25 @@ namespace {
 bool github_actions() {
   const char* v = std::getenv("GITHUB_ACTIONS");
   return v && std::strcmp(v, "true") == 0;
+}
+
+std::string colored(const std::string& line, Severity s) {
+  if (!use_color()) return line;
+  const char* word = s == Severity::Error ? "error:" : s == Severity::Warning ? "warning:" : "note:";
+  const char* color = s == Severity::Error ? "\x1b[1;31m" : s == Severity::Warning ? "\x1b[1;33m"
+                                                                                    : "\x1b[1;36m";
+  auto pos = line.find(word);
+  if (pos == std::string::npos) return line;
+  return line.substr(0, pos) + color + word + "\x1b[0m" + line.substr(pos + std::strlen(word));
+}
+
+std::string pad_right(std::string s, size_t w) {
+  if (s.size() < w) s.append(w - s.size(), ' ');
+  return s;
+}
+
+std::string pad_left(const std::string& s, size_t w) {
+  return s.size() < w ? std::string(w - s.size(), ' ') + s : s;
 }
 
 }  // namespace
@@ -22,41 +46,152 @@ std::string human_bytes(uint64_t n) {
   return fmt::format("{:.2f} MiB", static_cast<double>(n) / (1024.0 * 1024.0));
 }
 
+nlohmann::json size_report(const BuildResult& r) {
+  std::vector<const Asset*> list;
+  for (const auto& a : r.assets) {
+    if (a.map_of.empty()) list.push_back(&a);
+  }
+  std::sort(list.begin(), list.end(), [](const Asset* a, const Asset* b) {
+    if (a->bytes.size() != b->bytes.size()) return a->bytes.size() > b->bytes.size();
+    return a->output < b->output;
+  });
+  nlohmann::json files = nlohmann::json::array();
+  uint64_t t_in = 0, t_size = 0, t_br = 0, t_gz = 0, t_best = 0;
+  for (const Asset* a : list) {
+    nlohmann::json f;
+    f["input"] = a->logical;
+    f["file"] = a->output;
+    f["input_size"] = a->input_size;
+    f["size"] = a->bytes.size();
+    uint64_t best = a->bytes.size();
+    for (const auto& e : a->encodings) {
+      f[e.name] = e.bytes.size();
+      best = std::min<uint64_t>(best, e.bytes.size());
+      (e.name == "br" ? t_br : t_gz) += e.bytes.size();
+    }
+    const ImageVariant* best_variant = nullptr;
+    for (const auto& v : a->variants) {
+      if (!v.skipped.empty()) continue;
+      if (!best_variant || v.bytes.size() < best_variant->bytes.size()) best_variant = &v;
+    }
+    if (best_variant) {
+      f["best_variant"] = {{"format", best_variant->format}, {"size", best_variant->bytes.size()}};
+      best = std::min<uint64_t>(best, best_variant->bytes.size());
+    }
+    f["saving"] = a->input_size == 0 ? 0.0
+                                     : std::round(1000.0 * (1.0 - static_cast<double>(best) /
+                                                                      static_cast<double>(a->input_size))) /
+                                           1000.0;
+    t_in += a->input_size;
+    t_size += a->bytes.size();
+    t_best += best;
+    files.push_back(std::move(f));
+  }
+  nlohmann::json total = {{"files", list.size()}, {"input_size", t_in}, {"size", t_size},
+                          {"br", t_br},           {"gzip", t_gz},       {"best", t_best}};
+  return {{"version", 1}, {"files", files}, {"total", total}};
+}
+
+std::string size_table(const nlohmann::json& report, size_t rows) {
+  const auto& files = report["files"];
+  size_t name_w = 10;
+  for (size_t i = 0; i < files.size() && i < rows; ++i) {
+    name_w = std::max(name_w, files[i]["file"].get<std::string>().size());
+  }
+  name_w = std::min<size_t>(name_w, 60);
+  auto opt_size = [](const nlohmann::json& f, const char* k) {
+    return f.contains(k) ? human_bytes(f[k].get<uint64_t>()) : std::string("-");
+  };
+  std::string out;
+  out += pad_right("file", name_w) + "  " + pad_left("size", 10) + "  " + pad_left("br", 10) +
+         "  " + pad_left("gzip", 10) + "  " + pad_left("best variant", 18) + "  " +
+         pad_left("saving", 7) + "\n";
+  for (size_t i = 0; i < files.size() && i < rows; ++i) {
+    const auto& f = files[i];
+    std::string variant = "-";
+    if (f.contains("best_variant")) {
+      variant = fmt::format("{} {}", f["best_variant"]["format"].get<std::string>(),
+                            human_bytes(f["best_variant"]["size"].get<uint64_t>()));
+    }
+    out += pad_right(util::printable(f["file"].get<std::string>()), name_w) + "  " +
+           pad_left(human_bytes(f["size"].get<uint64_t>()), 10) + "  " +
+           pad_left(opt_size(f, "br"), 10) + "  " + pad_left(opt_size(f, "gzip"), 10) + "  " +
+           pad_left(variant, 18) + "  " +
+           pad_left(fmt::format("{:.0f}%", 100 * f["saving"].get<double>()), 7) + "\n";
+  }
+  if (files.size() > rows) out += fmt::format("... and {} more files\n", files.size() - rows);
+  const auto& t = report["total"];
+  double saving = t["input_size"].get<uint64_t>() == 0
+                      ? 0.0
+                      : 1.0 - t["best"].get<double>() / t["input_size"].get<double>();
+  out += pad_right(fmt::format("total ({} files)", t["files"].get<size_t>()), name_w) + "  " +
+         pad_left(human_bytes(t["size"].get<uint64_t>()), 10) + "  " +
+         pad_left(human_bytes(t["br"].get<uint64_t>()), 10) + "  " +
+         pad_left(human_bytes(t["gzip"].get<uint64_t>()), 10) + "  " + pad_left("", 18) + "  " +
+         pad_left(fmt::format("{:.0f}%", 100 * saving), 7) + "\n";
+  return out;
+}
+
 void Printer::diagnostics(const Diagnostics& diags) const {
   bool gh = github_actions();
   for (const auto& d : diags.sorted()) {
     if (d.severity == Severity::Note && options_.verbosity != Verbosity::Verbose) continue;
     if (d.severity == Severity::Warning && options_.verbosity == Verbosity::Quiet) continue;
-    fmt::print(stderr, "{}\n", d.format());
+    fmt::print(stderr, "{}\n", colored(d.format(), d.severity));
     if (gh && d.severity != Severity::Note) fmt::print(stderr, "{}\n", d.github_annotation());
   }
 }
 
 void Printer::summary(const BuildResult& r) const {
+  bool json_to_stdout = options_.report == "json" && !options_.report_file;
+  std::FILE* text = json_to_stdout ? stderr : stdout;
   if (options_.verbosity == Verbosity::Verbose) {
     for (const auto& a : r.assets) {
-      std::string fate = a.output == a.logical ? "kept name" : "-> " + a.output;
+      std::string fate = !a.map_of.empty()         ? "merged into the map of " + a.map_of
+                         : a.output == a.logical ? "kept name"
+                                                 : "-> " + a.output;
       std::string extra;
       for (const auto& n : a.notes) extra += "; " + n;
-      fmt::print("{} {} ({}){}\n", a.logical, fate, human_bytes(a.bytes.size()), extra);
+      fmt::print(text, "{} {} ({}){}\n", util::printable(a.logical), util::printable(fate),
+                 human_bytes(a.bytes.size()), extra);
+    }
+  }
+  if (options_.dry_run && options_.verbosity != Verbosity::Quiet) {
+    for (const auto& f : emit::plan(r.assets)) {
+      fmt::print(text, "would write {} ({})\n", util::printable(f.path), human_bytes(f.bytes.size()));
+    }
+  }
+  nlohmann::json report = size_report(r);
+  if (options_.report == "json" || options_.report_file) {
+    std::string json = report.dump(2) + "\n";
+    if (options_.report_file) {
+      if (auto w = util::write_file_atomic(*options_.report_file, json); !w) {
+        fmt::print(stderr, "assetpipe: error: {}\n", w.error());
+      }
+    } else {
+      fmt::print(stdout, "{}", json);
     }
   }
   if (options_.timings) {
     const auto& t = r.times;
-    fmt::print("timings: scan {:.3f}s, minify {:.3f}s, images {:.3f}s, link {:.3f}s, "
+    fmt::print(text,
+               "timings: scan {:.3f}s, minify {:.3f}s, images {:.3f}s, link {:.3f}s, "
                "compress {:.3f}s, emit {:.3f}s, total {:.3f}s\n",
                t.scan, t.minify, t.images, t.link, t.compress, t.emit, r.seconds);
   }
   if (options_.verbosity == Verbosity::Quiet) return;
-  fmt::print("assetpipe: {} files, {} in, {} out in {} files, {:.2f}s{} {}\n", r.assets.size(),
-             human_bytes(r.bytes_in), human_bytes(r.bytes_out), r.files_written, r.seconds,
-             options_.dry_run ? " (dry run, nothing written)" : " ->",
-             options_.dry_run ? "" : options_.output.string());
+  if (!json_to_stdout) fmt::print(text, "\n{}\n", size_table(report));
+  fmt::print(text, "assetpipe: {} files, {} in, {} out in {} files, {:.2f}s{} {}\n",
+             r.assets.size(), human_bytes(r.bytes_in), human_bytes(r.bytes_out),
+             r.files_written, r.seconds, options_.dry_run ? " (dry run, nothing written)" : " ->",
+             options_.dry_run ? "" : util::printable(options_.output.string()));
 }
 
 void Printer::fatal(const std::string& message) const {
-  fmt::print(stderr, "assetpipe: error: {}\n", message);
-  if (github_actions()) fmt::print(stderr, "::error::{}\n", message);
+  fmt::print(stderr, "{}\n", colored("assetpipe: error: " + message, Severity::Error));
+  if (github_actions()) {
+    fmt::print(stderr, "{}\n", Diagnostic{Severity::Error, "", 0, 0, message}.github_annotation());
+  }
 }
 
 }  // namespace assetpipe::cli

@@ -1,7 +1,10 @@
-// What the user sees: diagnostics, the per-file lines of -v, the summary.
+// What the user sees: diagnostics, the per-file lines of -v, the size report
+// (a table like Vite's, or JSON), the one-line summary.
 #pragma once
 
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "assetpipe/build.h"
 
@@ -11,12 +14,21 @@ class Printer {
  public:
   explicit Printer(const Options& options) : options_(options) {}
   void diagnostics(const Diagnostics& diags) const;
+  // -v lines, the report, --timings and the summary line.
   void summary(const BuildResult& result) const;
   void fatal(const std::string& message) const;
 
  private:
   const Options& options_;
 };
+
+// The size report of every emitted asset, largest first:
+// {"version": 1, "files": [{"input", "file", "input_size", "size", "br", "gzip",
+//   "best_variant": {"format", "size"}, "saving"}...], "total": {...}}
+nlohmann::json size_report(const BuildResult& result);
+
+// The table: top `rows` files and a total line.
+std::string size_table(const nlohmann::json& report, size_t rows = 20);
 
 std::string human_bytes(uint64_t n);
 

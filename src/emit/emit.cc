@@ -112,7 +112,9 @@ EmitStats write_output(const std::vector<Asset>& assets, const ExtraFiles& extra
   }
 
   // Folders first (serially), then files in parallel.
-  std::set<fs::path> dirs;
+  // .assetpipe/ marks the folder as ours (check_output_replaceable), even
+  // when the manifest goes elsewhere.
+  std::set<fs::path> dirs = {staging / ".assetpipe"};
   for (const auto& f : files) dirs.insert((staging / f.path).parent_path());
   for (const auto& [rel, bytes] : extra) dirs.insert((staging / rel).parent_path());
   for (const auto& d : dirs) {

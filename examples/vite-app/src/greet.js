@@ -1,0 +1,3 @@
+export function greet(name) {
+  return `Hello from ${name}, served by nginx through assetpipe`;
+}
