@@ -1,6 +1,5 @@
 // Source maps follow the rewrite: columns after a rewritten reference shift by
-// its length change. Needs util/sourcemap (the minify branch); compiled when present.
-#if __has_include("util/sourcemap.h")
+// its length change.
 #include <gtest/gtest.h>
 
 #include "link/link.h"
@@ -43,4 +42,3 @@ TEST(LinkSourceMaps, ColumnsAfterARewrittenReferenceShift) {
   ASSERT_TRUE(file);
   EXPECT_EQ(file->file, assets[0].output);
 }
-#endif

@@ -3,11 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "link/url.h"
-
-#if __has_include("util/sourcemap.h")
 #include "util/sourcemap.h"
-#define ASSETPIPE_HAVE_SOURCEMAP 1
-#endif
 
 namespace assetpipe::link {
 namespace {
@@ -85,26 +81,14 @@ util::Result<std::string> rebase_sources(std::string_view map_json, std::string_
 util::Result<std::string> shift_map(std::string_view map_json, std::string_view generated,
                                     const std::vector<Edit>& edits) {
   if (edits.empty()) return std::string(map_json);
-#ifdef ASSETPIPE_HAVE_SOURCEMAP
   std::vector<util::sourcemap::TextEdit> text_edits;
   text_edits.reserve(edits.size());
   for (const auto& e : edits) text_edits.push_back({e.offset, e.old_length, e.replacement});
   return util::sourcemap::shift_for_edits(map_json, generated, text_edits);
-#else
-  (void)generated;
-  return util::fail("source map shifting is not available in this build");
-#endif
 }
 
 util::Result<std::string> set_map_file(std::string_view map_json, std::string_view file) {
-#ifdef ASSETPIPE_HAVE_SOURCEMAP
   return util::sourcemap::set_file(map_json, file);
-#else
-  auto map = nlohmann::json::parse(map_json, nullptr, false);
-  if (map.is_discarded() || !map.is_object()) return util::fail("is not a valid source map (JSON)");
-  map["file"] = std::string(file);
-  return map.dump();
-#endif
 }
 
 std::string source_mapping_comment(FileKind kind, std::string_view bytes,
