@@ -180,3 +180,12 @@ TEST(LinkEndToEnd, RealPackagesFromTheCorpusResolve) {
     expect_all_references_resolve(t / "out", 10);
   }
 }
+
+TEST(LinkEndToEnd, ExampleSiteAndBasicFixtureResolveUnderStrict) {
+  for (const fs::path& in : {fixtures_dir().parent_path() / "examples/site", fixtures_dir() / "basic"}) {
+    TempDir t;
+    auto r = build(in, t / "out", {"--strict"});
+    ASSERT_EQ(r.exit_code, 0) << in << r.err;
+    expect_all_references_resolve(t / "out", 5);
+  }
+}
