@@ -334,3 +334,16 @@ TEST(LinkGraph, SameOutputNameIsAnError) {
   Diagnostics d;
   EXPECT_THROW(link::link(assets, o, d), Error);
 }
+
+TEST(LinkGraph, HiddenBundlerMapOfAFileThatKeepsItsNameIsItsMap) {
+  // Vite's sourcemap: 'hidden': a map without a comment; the transform made the file's map.
+  std::vector<Asset> assets = {make("assets/index-BkX3s9fa.js", "x()"),
+                               make("assets/index-BkX3s9fa.js.map", R"({"version":3,"mappings":""})")};
+  assets[0].source_map = R"({"version":3,"sources":["a.ts"],"names":[],"mappings":"AAAA"})";
+  Options o;
+  Diagnostics d;
+  link::link(assets, o, d);
+  EXPECT_EQ(assets[0].output, "assets/index-BkX3s9fa.js");
+  EXPECT_EQ(assets[1].map_of, "assets/index-BkX3s9fa.js");
+  EXPECT_EQ(assets[1].output, "assets/index-BkX3s9fa.js.map");
+}

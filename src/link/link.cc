@@ -403,7 +403,24 @@ class Linker {
     }
   }
 
+  // A file that keeps its name and has a map (made by transform) serves it at
+  // <name>.map; an unclaimed input map of that same name (a bundler's hidden
+  // map, which the transform composed in) would be written at the same path:
+  // it is the same map, so it is listed as the file's.
+  void claim_same_named_maps() {
+    for (Asset& a : assets_) {
+      if (!a.source_map || a.output != a.logical) continue;
+      auto it = by_logical_.find(a.logical + ".map");
+      if (it == by_logical_.end()) continue;
+      Asset& map = assets_[it->second];
+      if (map.kind == FileKind::SourceMap && map.map_of.empty() && map.output == map.logical) {
+        map.map_of = a.logical;
+      }
+    }
+  }
+
   void finish() {
+    claim_same_named_maps();
     for (size_t i = 0; i < assets_.size(); ++i) {
       Asset& a = assets_[i];
       if (!a.map_of.empty()) a.output = assets_[by_logical_.at(a.map_of)].output + ".map";
