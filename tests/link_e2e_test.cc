@@ -189,3 +189,19 @@ TEST(LinkEndToEnd, ExampleSiteAndBasicFixtureResolveUnderStrict) {
     expect_all_references_resolve(t / "out", 5);
   }
 }
+
+TEST(LinkEndToEnd, NonLiteralDynamicImportIsANoteOncePerFileUnderVerbose) {
+  TempDir t;
+  copy_fixture("link/site", t / "in");
+  auto quiet = build(t / "in", t / "out");
+  ASSERT_EQ(quiet.exit_code, 0);
+  EXPECT_EQ(quiet.err.find("import() of an expression"), std::string::npos) << quiet.err;
+  auto verbose = build(t / "in", t / "out", {"-v"});
+  ASSERT_EQ(verbose.exit_code, 0);
+  std::string all = verbose.out + verbose.err;
+  const std::string note = "js/lazy.js:2:17: note: import() of an expression";
+  size_t at = all.find(note);
+  ASSERT_NE(at, std::string::npos) << all;
+  EXPECT_EQ(all.find("import() of an expression", at + note.size()), std::string::npos)
+      << "reported twice";
+}
