@@ -119,7 +119,8 @@ TEST(LinkEndToEnd, MissingReferenceIsAWarningWithLineAndColumnAndAnErrorUnderStr
   EXPECT_NE(r.err.find("img/gone.png"), std::string::npos) << r.err;
   auto out = snapshot(t / "out");
   bool kept = false;
-  for (const auto& [path, bytes] : out) kept |= bytes.find("url(../img/gone.png)") != std::string::npos;
+  for (const auto& [path, bytes] : out)
+    kept |= bytes.find("url(../img/gone.png)") != std::string::npos;
   EXPECT_TRUE(kept);
 
   auto strict = build(t / "in", t / "out-strict", {"--strict"});
@@ -133,7 +134,8 @@ TEST(LinkEndToEnd, BaseAndPublicUrl) {
   write(t / "in/index.html", "<img src=\"/shop/img/a.png\"><script src=\"js/app.js\"></script>");
   write(t / "in/img/a.png", "not really a png");
   write(t / "in/js/app.js", "new URL(\"../img/a.png\", import.meta.url);");
-  auto r = build(t / "in", t / "out", {"--base", "/shop/", "--public-url", "https://cdn.example.com/s"});
+  auto r =
+      build(t / "in", t / "out", {"--base", "/shop/", "--public-url", "https://cdn.example.com/s"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto names = output_names(t / "out");
   std::string html = read(t / "out/index.html");
@@ -182,7 +184,8 @@ TEST(LinkEndToEnd, RealPackagesFromTheCorpusResolve) {
 }
 
 TEST(LinkEndToEnd, ExampleSiteAndBasicFixtureResolveUnderStrict) {
-  for (const fs::path& in : {fixtures_dir().parent_path() / "examples/site", fixtures_dir() / "basic"}) {
+  for (const fs::path& in :
+       {fixtures_dir().parent_path() / "examples/site", fixtures_dir() / "basic"}) {
     TempDir t;
     auto r = build(in, t / "out", {"--strict"});
     ASSERT_EQ(r.exit_code, 0) << in << r.err;

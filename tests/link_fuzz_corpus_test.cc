@@ -30,10 +30,18 @@ size_t replay(const std::string& folder, const std::function<ScanResult(std::str
 
 }  // namespace
 
-TEST(LinkFuzzCorpus, Css) { EXPECT_GT(replay("css", [](auto s) { return scan_css(s); }), 10u); }
-TEST(LinkFuzzCorpus, Js) { EXPECT_GT(replay("js", [](auto s) { return scan_js(s); }), 10u); }
-TEST(LinkFuzzCorpus, Html) { EXPECT_GT(replay("html", [](auto s) { return scan_html(s); }), 10u); }
-TEST(LinkFuzzCorpus, Svg) { EXPECT_GT(replay("html", [](auto s) { return scan_svg(s); }), 10u); }
+TEST(LinkFuzzCorpus, Css) {
+  EXPECT_GT(replay("css", [](auto s) { return scan_css(s); }), 10u);
+}
+TEST(LinkFuzzCorpus, Js) {
+  EXPECT_GT(replay("js", [](auto s) { return scan_js(s); }), 10u);
+}
+TEST(LinkFuzzCorpus, Html) {
+  EXPECT_GT(replay("html", [](auto s) { return scan_html(s); }), 10u);
+}
+TEST(LinkFuzzCorpus, Svg) {
+  EXPECT_GT(replay("html", [](auto s) { return scan_svg(s); }), 10u);
+}
 TEST(LinkFuzzCorpus, Manifest) {
   EXPECT_GT(replay("manifest", [](auto s) { return scan_webmanifest(s); }), 10u);
 }

@@ -65,8 +65,8 @@ TEST(LinkGraph, ReferencesAreRewrittenToFinalNames) {
   EXPECT_EQ(png, "img/a." + link::content_hash(l["img/a.png"]) + ".png");
   EXPECT_EQ(l["css/main.css"].bytes, "a{background:url(../" + png + ")}");
   EXPECT_EQ(l["index.html"].output, "index.html");
-  EXPECT_EQ(l["index.html"].bytes, "<link rel=\"stylesheet\" href=\"" + css + "\"><img src=\"/" +
-                                       png + "\">");
+  EXPECT_EQ(l["index.html"].bytes,
+            "<link rel=\"stylesheet\" href=\"" + css + "\"><img src=\"/" + png + "\">");
   EXPECT_EQ(l["css/main.css"].imports, std::vector<std::string>{"img/a.png"});
   EXPECT_EQ(l["index.html"].imports, (std::vector<std::string>{"css/main.css", "img/a.png"}));
   EXPECT_EQ(s.diags.warning_count(), 0u);
@@ -203,8 +203,9 @@ TEST(LinkGraph, UnresolvableReferencesWarnWithLineAndColumnAndStayAsWritten) {
 
 TEST(LinkGraph, ExternalAndLocalUrlsAreLeftAlone) {
   Site s;
-  s.files = {{"a.css", "a{background:url(data:image/png;base64,AA==)} b{background:url(https://x/y.png)}"
-                       " c{background:url(//cdn/z.png)} d{fill:url(#g)} e{background:url(blob:x)}"},
+  s.files = {{"a.css",
+              "a{background:url(data:image/png;base64,AA==)} b{background:url(https://x/y.png)}"
+              " c{background:url(//cdn/z.png)} d{fill:url(#g)} e{background:url(blob:x)}"},
              {"m.js", R"(import React from "react"; import x from "lodash/x.js";)"}};
   auto l = s.link();
   EXPECT_EQ(l["a.css"].bytes, s.files["a.css"]);
@@ -225,12 +226,14 @@ TEST(LinkGraph, QueryFragmentAndPercentEncodingKept) {
 TEST(LinkGraph, BaseAndRootRelativeUrls) {
   Site s;
   s.options.base = "/app";
-  s.files = {{"index.html", R"(<img src="/app/i.png"><img src="/elsewhere/j.png"><img src="i.png">)"},
-             {"i.png", "I"}};
+  s.files = {
+      {"index.html", R"(<img src="/app/i.png"><img src="/elsewhere/j.png"><img src="i.png">)"},
+      {"i.png", "I"}};
   auto l = s.link();
   std::string png = l["i.png"].output;
-  EXPECT_EQ(l["index.html"].bytes,
-            "<img src=\"/app/" + png + "\"><img src=\"/elsewhere/j.png\"><img src=\"" + png + "\">");
+  EXPECT_EQ(
+      l["index.html"].bytes,
+      "<img src=\"/app/" + png + "\"><img src=\"/elsewhere/j.png\"><img src=\"" + png + "\">");
   ASSERT_EQ(s.diags.warning_count(), 1u);
   EXPECT_NE(s.diags.sorted()[0].message.find("outside --base /app/"), std::string::npos);
 }
@@ -252,9 +255,8 @@ TEST(LinkGraph, HtmlBaseHref) {
   s.files = {{"docs/page.html", R"(<base href="/assets/"><img src="a.png">)"},
              {"assets/a.png", "A"}};
   auto l = s.link();
-  EXPECT_EQ(l["docs/page.html"].bytes,
-            "<base href=\"/assets/\"><img src=\"" + std::string(l["assets/a.png"].output.substr(7)) +
-                "\">");
+  EXPECT_EQ(l["docs/page.html"].bytes, "<base href=\"/assets/\"><img src=\"" +
+                                           std::string(l["assets/a.png"].output.substr(7)) + "\">");
   EXPECT_EQ(s.diags.warning_count(), 0u);
 }
 
@@ -267,9 +269,10 @@ TEST(LinkGraph, EntitiesKeptOnRewrite) {
 
 TEST(LinkGraph, TakesOverAStandaloneSourceMap) {
   Site s;
-  s.files = {{"js/app.js", "run();\n//# sourceMappingURL=../maps/app.js.map\n"},
-             {"maps/app.js.map",
-              R"({"version":3,"file":"app.js","sources":["../src/app.ts"],"names":[],"mappings":"AAAA"})"}};
+  s.files = {
+      {"js/app.js", "run();\n//# sourceMappingURL=../maps/app.js.map\n"},
+      {"maps/app.js.map",
+       R"({"version":3,"file":"app.js","sources":["../src/app.ts"],"names":[],"mappings":"AAAA"})"}};
   auto l = s.link();
   const Asset& js = l["js/app.js"];
   const Asset& map = l["maps/app.js.map"];
@@ -289,7 +292,8 @@ TEST(LinkGraph, TakesOverAStandaloneSourceMap) {
 TEST(LinkGraph, SourcesRebasedWhenTheMapMovesFolders) {
   Site s;
   s.files = {{"a/b/app.js", "x\n//# sourceMappingURL=../../maps/app.js.map"},
-             {"maps/app.js.map", R"({"version":3,"sources":["../src/app.ts","webpack://x/y.js"],"mappings":""})"}};
+             {"maps/app.js.map",
+              R"({"version":3,"sources":["../src/app.ts","webpack://x/y.js"],"mappings":""})"}};
   auto l = s.link();
   auto m = nlohmann::json::parse(*l["a/b/app.js"].source_map);
   EXPECT_EQ(m["sources"][0], "../../src/app.ts");  // maps/../src = src/
@@ -321,7 +325,8 @@ TEST(LinkGraph, ManifestAndSvgReferences) {
   std::string png = l["icons/i.png"].output;
   EXPECT_EQ(l["site.webmanifest"].bytes,
             R"({"icons":[{"src":"icons\/)" + png.substr(6) + R"(","sizes":"1x1"}]})");
-  EXPECT_EQ(l["logo.svg"].bytes, "<svg><image xlink:href=\"" + png + "\"/><use href=\"#x\"/></svg>");
+  EXPECT_EQ(l["logo.svg"].bytes,
+            "<svg><image xlink:href=\"" + png + "\"/><use href=\"#x\"/></svg>");
 }
 
 TEST(LinkGraph, SameOutputNameIsAnError) {
@@ -337,8 +342,9 @@ TEST(LinkGraph, SameOutputNameIsAnError) {
 
 TEST(LinkGraph, HiddenBundlerMapOfAFileThatKeepsItsNameIsItsMap) {
   // Vite's sourcemap: 'hidden': a map without a comment; the transform made the file's map.
-  std::vector<Asset> assets = {make("assets/index-BkX3s9fa.js", "x()"),
-                               make("assets/index-BkX3s9fa.js.map", R"({"version":3,"mappings":""})")};
+  std::vector<Asset> assets = {
+      make("assets/index-BkX3s9fa.js", "x()"),
+      make("assets/index-BkX3s9fa.js.map", R"({"version":3,"mappings":""})")};
   assets[0].source_map = R"({"version":3,"sources":["a.ts"],"names":[],"mappings":"AAAA"})";
   Options o;
   Diagnostics d;

@@ -24,13 +24,16 @@ RandomSite random_site(unsigned seed) {
   std::mt19937 rng(seed);
   RandomSite s;
   int css = 3 + static_cast<int>(rng() % 10), images = 1 + static_cast<int>(rng() % 5);
-  auto css_name = [](int k) { return "css/" + std::string(k % 2 ? "sub/" : "") + "s" + std::to_string(k) + ".css"; };
+  auto css_name = [](int k) {
+    return "css/" + std::string(k % 2 ? "sub/" : "") + "s" + std::to_string(k) + ".css";
+  };
   auto img_name = [](int k) { return "img/i" + std::to_string(k) + ".png"; };
   for (int k = 0; k < images; ++k) s.files[img_name(k)] = "image " + std::to_string(k);
   for (int k = 0; k < css; ++k) {
     std::string self = css_name(k), body;
     std::string up = k % 2 ? "../../" : "../";
-    for (int r = 0, n = static_cast<int>(rng() % 4); r < n; ++r) {  // @imports, any target, itself too
+    for (int r = 0, n = static_cast<int>(rng() % 4); r < n;
+         ++r) {  // @imports, any target, itself too
       int t = static_cast<int>(rng() % css);
       std::string target = css_name(t);
       body += "@import \"" + up + target + "\";\n";
@@ -38,7 +41,8 @@ RandomSite random_site(unsigned seed) {
     }
     for (int r = 0, n = static_cast<int>(rng() % 3); r < n; ++r) {
       std::string target = img_name(static_cast<int>(rng() % images));
-      body += ".r" + std::to_string(r) + "{background:url(" + (rng() % 2 ? "/" + target : up + target) + ")}\n";
+      body += ".r" + std::to_string(r) + "{background:url(" +
+              (rng() % 2 ? "/" + target : up + target) + ")}\n";
       s.edges[self].insert(target);
     }
     s.files[self] = body + "/* " + self + " */\n";

@@ -46,16 +46,16 @@ TEST(ScanHtml, NothingInCommentsOrTextOrTitle) {
 }
 
 TEST(ScanHtml, CharacterReferencesDecodedAndKeptRaw) {
-  std::string html = R"(<img src="a.png?x=1&amp;y=2"><img src="b&#46;png"><img src="c&#x2E;png&unknown;">)";
+  std::string html =
+      R"(<img src="a.png?x=1&amp;y=2"><img src="b&#46;png"><img src="c&#x2E;png&unknown;">)";
   auto r = scan_html(html);
   EXPECT_EQ(urls(r), (V{"a.png?x=1&y=2", "b.png", "c.png&unknown;"}));
   EXPECT_EQ(raw_texts(html, r), (V{"a.png?x=1&amp;y=2", "b&#46;png", "c&#x2E;png&unknown;"}));
 }
 
 TEST(ScanHtml, SrcsetWithDescriptorsAndCommasInUrls) {
-  std::string html =
-      R"(<img srcset="a.png 1x,b,c.png 2x, d.png?w=1,2 100w , e.png">)"
-      R"(<img srcset="f.png,g.png">)";
+  std::string html = R"(<img srcset="a.png 1x,b,c.png 2x, d.png?w=1,2 100w , e.png">)"
+                     R"(<img srcset="f.png,g.png">)";
   auto r = scan_html(html);
   EXPECT_EQ(urls(r), (V{"a.png", "b,c.png", "d.png?w=1,2", "e.png", "f.png,g.png"}));
 }
@@ -95,7 +95,8 @@ TEST(ScanHtml, UnquotedAndOddAttributes) {
 }
 
 TEST(ScanSvg, HrefXlinkAndStyle) {
-  auto r = scan_svg(R"x(<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">
+  auto r = scan_svg(
+      R"x(<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">
 <style><![CDATA[ .a { fill: url(#grad); background: url(bg.png) } ]]></style>
 <!-- <image href="no.png"/> -->
 <image xlink:href="img.png" /><use href="#local"/><rect style="fill:url(#g2); mask:url(m.svg#m)"/>
@@ -120,8 +121,9 @@ TEST(ScanManifest, InvalidJsonIsAProblemNotACrash) {
 }
 
 TEST(ScanHtml, UnterminatedInputsDoNotCrash) {
-  for (std::string s : {"<", "<img src=\"a", "<!--", "<script>", "<style>a{b:url(", "<img srcset=\",,,",
-                        "&#", "<a href='&#x110000;'>", "<![CDATA[", "<img src=&amp"}) {
+  for (std::string s :
+       {"<", "<img src=\"a", "<!--", "<script>", "<style>a{b:url(", "<img srcset=\",,,", "&#",
+        "<a href='&#x110000;'>", "<![CDATA[", "<img src=&amp"}) {
     auto r = scan_html(s);
     for (const auto& ref : r.refs) {
       EXPECT_EQ(ref.url.raw.size(), ref.url.text.size() + 1);

@@ -25,8 +25,8 @@ export {x} from "./x.js";
 export * from "./star.js";
 export * as ns from "./ns.js";
 import json from "./data.json" with { type: "json" };)~");
-  EXPECT_EQ(urls(r), (V{"./a.js", "./b.js", "./c.js", "./side.js", "./x.js", "./star.js",
-                        "./ns.js", "./data.json"}));
+  EXPECT_EQ(urls(r), (V{"./a.js", "./b.js", "./c.js", "./side.js", "./x.js", "./star.js", "./ns.js",
+                        "./data.json"}));
   for (const auto& ref : r.refs) {
     EXPECT_EQ(ref.kind, RefKind::Import);
     EXPECT_TRUE(ref.module_specifier);
@@ -34,7 +34,8 @@ import json from "./data.json" with { type: "json" };)~");
 }
 
 TEST(ScanJs, MinifiedImports) {
-  auto r = scan_js(R"~(import{a as b}from"./a-x.js";import"./s.js";export*from"./t.js";const c=()=>import("./lazy.js");)~");
+  auto r = scan_js(
+      R"~(import{a as b}from"./a-x.js";import"./s.js";export*from"./t.js";const c=()=>import("./lazy.js");)~");
   EXPECT_EQ(urls(r), (V{"./a-x.js", "./s.js", "./t.js", "./lazy.js"}));
 }
 
@@ -108,7 +109,8 @@ TEST(ScanJs, SourceMappingUrlComment) {
 }
 
 TEST(ScanJs, ImportMetaAndPropertyNamedImportAreNotDeclarations) {
-  auto r = scan_js(R"~(const u = import.meta.url, from = "./no.js"; x.import; const y = {from: "./no2.js"};
+  auto r = scan_js(
+      R"~(const u = import.meta.url, from = "./no.js"; x.import; const y = {from: "./no2.js"};
 export const z = "./no3.js"; export default from;)~");
   EXPECT_TRUE(urls(r).empty());
 }
@@ -116,8 +118,9 @@ export const z = "./no3.js"; export default from;)~");
 TEST(ScanJs, HashbangAndUnterminatedInputsDoNotCrash) {
   auto r = scan_js("#!/usr/bin/env node\nimport \"./a.js\";");
   EXPECT_EQ(urls(r), V{"./a.js"});
-  for (std::string s : {"import(", "import(\"", "`${", "`${`${", "/", "/[", "\"\\", "'\\u{",
-                        "new URL(\"a\", import.meta.", "}}}}", "import \"x", "/*", "//# sourceMappingURL="}) {
+  for (std::string s :
+       {"import(", "import(\"", "`${", "`${`${", "/", "/[", "\"\\", "'\\u{",
+        "new URL(\"a\", import.meta.", "}}}}", "import \"x", "/*", "//# sourceMappingURL="}) {
     auto res = scan_js(s);
     for (const auto& ref : res.refs) {
       EXPECT_EQ(ref.url.raw.size(), ref.url.text.size() + 1);
@@ -127,6 +130,7 @@ TEST(ScanJs, HashbangAndUnterminatedInputsDoNotCrash) {
 }
 
 TEST(ScanJs, WorkerImportScripts) {
-  auto r = scan_js(R"~(importScripts("/a.js", './b.js'); self.importScripts("c.js"); importScripts(x, "no.js");)~");
+  auto r = scan_js(
+      R"~(importScripts("/a.js", './b.js'); self.importScripts("c.js"); importScripts(x, "no.js");)~");
   EXPECT_EQ(urls(r), (V{"/a.js", "./b.js", "c.js"}));
 }

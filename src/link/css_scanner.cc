@@ -150,8 +150,7 @@ class CssScanner {
         skip_bad_url();
         return false;
       }
-      if (c == '"' || c == '\'' || c == '(' || static_cast<unsigned char>(c) < 0x20 ||
-          c == 0x7F) {
+      if (c == '"' || c == '\'' || c == '(' || static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
         skip_bad_url();
         return false;
       }
@@ -196,7 +195,8 @@ class CssScanner {
     size_t v = k + key.size();
     size_t ve = v;
     while (ve < text.size() && !is_space(text[ve])) ++ve;
-    if (ve > v) add(DecodedText::verbatim(text.substr(v, ve - v), base_ + body + v), RefKind::SourceMap);
+    if (ve > v)
+      add(DecodedText::verbatim(text.substr(v, ve - v), base_ + body + v), RefKind::SourceMap);
   }
 
   std::string_view current_function() const {
@@ -271,8 +271,8 @@ class CssScanner {
       consume_name();
       return;
     }
-    if ((c >= '0' && c <= '9') || (c == '.' && i_ + 1 < s_.size() && s_[i_ + 1] >= '0' &&
-                                   s_[i_ + 1] <= '9')) {
+    if ((c >= '0' && c <= '9') ||
+        (c == '.' && i_ + 1 < s_.size() && s_[i_ + 1] >= '0' && s_[i_ + 1] <= '9')) {
       ++i_;
       while (i_ < s_.size() && (is_name_char(s_[i_]) || s_[i_] == '.')) ++i_;
       return;

@@ -35,8 +35,9 @@ bool contains_word(std::string_view list, std::string_view word) {
 // <link rel=...> values that fetch a resource the page uses.
 bool is_resource_link(std::string_view rel) {
   static constexpr std::array<std::string_view, 10> rels = {
-      "stylesheet", "icon", "preload", "modulepreload", "prefetch", "manifest",
-      "apple-touch-icon", "apple-touch-icon-precomposed", "mask-icon", "image_src"};
+      "stylesheet", "icon",     "preload",          "modulepreload",
+      "prefetch",   "manifest", "apple-touch-icon", "apple-touch-icon-precomposed",
+      "mask-icon",  "image_src"};
   for (auto r : rels) {
     if (contains_word(rel, r)) return true;
   }
@@ -44,9 +45,15 @@ bool is_resource_link(std::string_view rel) {
 }
 
 bool is_image_meta(std::string_view key) {
-  static constexpr std::array<std::string_view, 9> keys = {
-      "og:image", "og:image:url", "og:image:secure_url", "og:video", "og:audio",
-      "twitter:image", "twitter:image:src", "msapplication-tileimage", "msapplication-config"};
+  static constexpr std::array<std::string_view, 9> keys = {"og:image",
+                                                           "og:image:url",
+                                                           "og:image:secure_url",
+                                                           "og:video",
+                                                           "og:audio",
+                                                           "twitter:image",
+                                                           "twitter:image:src",
+                                                           "msapplication-tileimage",
+                                                           "msapplication-config"};
   std::string k = lowercase(key);
   for (auto x : keys) {
     if (k == x) return true;
@@ -156,7 +163,8 @@ std::vector<DecodedText> split_srcset(const DecodedText& value) {
   auto slice = [&](size_t b, size_t e) {
     DecodedText d;
     d.text = s.substr(b, e - b);
-    d.raw.assign(value.raw.begin() + static_cast<long>(b), value.raw.begin() + static_cast<long>(e) + 1);
+    d.raw.assign(value.raw.begin() + static_cast<long>(b),
+                 value.raw.begin() + static_cast<long>(e) + 1);
     return d;
   };
   while (k < s.size()) {

@@ -11,15 +11,15 @@ enum class Tok { None, Ident, Punct, String, Template, TemplateOpen, Number, Reg
 
 struct Token {
   Tok type = Tok::None;
-  std::string text;      // identifier name or punctuator
-  bool property = false; // an identifier right after '.' or '?.'
+  std::string text;       // identifier name or punctuator
+  bool property = false;  // an identifier right after '.' or '?.'
   size_t start = 0;
-  DecodedText value;     // String and substitution-free Template
+  DecodedText value;  // String and substitution-free Template
 };
 
 bool is_ident_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '_' || c == '$' || static_cast<unsigned char>(c) >= 0x80;
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '$' || static_cast<unsigned char>(c) >= 0x80;
 }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_line_end(char c) { return c == '\n' || c == '\r'; }
@@ -32,8 +32,8 @@ int hex_value(char c) {
 
 bool regex_after_keyword(std::string_view word) {
   static constexpr std::array<std::string_view, 16> words = {
-      "return", "typeof", "instanceof", "in", "of", "new", "delete", "void",
-      "throw", "case", "do", "else", "yield", "await", "extends", "export"};
+      "return", "typeof", "instanceof", "in",   "of",    "new",   "delete",  "void",
+      "throw",  "case",   "do",         "else", "yield", "await", "extends", "export"};
   for (auto w : words) {
     if (w == word) return true;
   }
@@ -56,9 +56,9 @@ class JsScanner {
   size_t base_;
   size_t i_ = 0;
   ScanResult result_;
-  std::vector<bool> braces_;   // true: the '{' opened a template substitution
-  std::array<Token, 10> window_{};  // the last significant tokens, newest last
-  bool in_module_decl_ = false;     // inside import ... / export ... before its string
+  std::vector<bool> braces_;              // true: the '{' opened a template substitution
+  std::array<Token, 10> window_{};        // the last significant tokens, newest last
+  bool in_module_decl_ = false;           // inside import ... / export ... before its string
   std::optional<Token> pending_dynamic_;  // import("x" ... waiting for ')' or ','
   bool in_import_scripts_ = false;        // inside importScripts( ... ) of a worker
 
@@ -99,7 +99,8 @@ class JsScanner {
     if (t.type == Tok::Punct && t.text == "(" && back(0).type == Tok::Ident &&
         back(0).text == "importScripts") {
       in_import_scripts_ = true;
-    } else if (in_import_scripts_ && !(t.type == Tok::String || (t.type == Tok::Punct && t.text == ","))) {
+    } else if (in_import_scripts_ &&
+               !(t.type == Tok::String || (t.type == Tok::Punct && t.text == ","))) {
       in_import_scripts_ = false;
     }
     if (t.type == Tok::String || t.type == Tok::Template) {
@@ -115,7 +116,8 @@ class JsScanner {
       note_dynamic(t.start);
     }
     if (t.type == Tok::Ident && !t.property) {
-      if ((t.text == "import" || t.text == "export") && !is_punct(0, ".") && !next_is_call_or_member()) {
+      if ((t.text == "import" || t.text == "export") && !is_punct(0, ".") &&
+          !next_is_call_or_member()) {
         in_module_decl_ = true;
       }
     }
@@ -148,12 +150,15 @@ class JsScanner {
   bool regex_allowed() const {
     const Token& t = back(0);
     switch (t.type) {
-      case Tok::None: return true;
-      case Tok::Ident: return !t.property && regex_after_keyword(t.text);
+      case Tok::None:
+        return true;
+      case Tok::Ident:
+        return !t.property && regex_after_keyword(t.text);
       case Tok::Punct:
         return !(t.text == ")" || t.text == "]" || t.text == "}" || t.text == "++" ||
                  t.text == "--");
-      default: return false;
+      default:
+        return false;
     }
   }
 
@@ -169,9 +174,9 @@ class JsScanner {
     size_t v = k + key.size(), ve = v;
     while (ve < body.size() && body[ve] != ' ' && body[ve] != '\t') ++ve;
     if (ve > v) {
-      result_.refs.push_back(Reference{
-          DecodedText::verbatim(body.substr(v, ve - v), base_ + start + v), RefKind::SourceMap,
-          false});
+      result_.refs.push_back(
+          Reference{DecodedText::verbatim(body.substr(v, ve - v), base_ + start + v),
+                    RefKind::SourceMap, false});
     }
   }
 
@@ -189,17 +194,32 @@ class JsScanner {
       return v;
     };
     switch (c) {
-      case 'n': out.push('\n', base_ + start); return;
-      case 't': out.push('\t', base_ + start); return;
-      case 'r': out.push('\r', base_ + start); return;
-      case 'b': out.push('\b', base_ + start); return;
-      case 'f': out.push('\f', base_ + start); return;
-      case 'v': out.push('\v', base_ + start); return;
-      case '0': out.push('\0', base_ + start); return;
+      case 'n':
+        out.push('\n', base_ + start);
+        return;
+      case 't':
+        out.push('\t', base_ + start);
+        return;
+      case 'r':
+        out.push('\r', base_ + start);
+        return;
+      case 'b':
+        out.push('\b', base_ + start);
+        return;
+      case 'f':
+        out.push('\f', base_ + start);
+        return;
+      case 'v':
+        out.push('\v', base_ + start);
+        return;
+      case '0':
+        out.push('\0', base_ + start);
+        return;
       case '\r':
         if (i_ < s_.size() && s_[i_] == '\n') ++i_;
         return;  // line continuation
-      case '\n': return;
+      case '\n':
+        return;
       case 'x': {
         int64_t v = hex_run(2);
         if (v >= 0) out.push_code_point(static_cast<uint32_t>(v), base_ + start);
@@ -309,7 +329,8 @@ class JsScanner {
     t.type = Tok::Punct;
     t.start = i_;
     for (auto m : multi) {
-      if (s_.substr(i_, m.size()) == m && !(m == "?." && i_ + 2 < s_.size() && is_digit(s_[i_ + 2]))) {
+      if (s_.substr(i_, m.size()) == m &&
+          !(m == "?." && i_ + 2 < s_.size() && is_digit(s_[i_ + 2]))) {
         t.text = std::string(m);
         break;
       }
@@ -348,9 +369,9 @@ class JsScanner {
     if (c == '/' && regex_allowed() && regex_literal()) return;
     if (is_digit(c) || (c == '.' && i_ + 1 < s_.size() && is_digit(s_[i_ + 1]))) {
       size_t start = i_;
-      while (i_ < s_.size() && (is_ident_char(s_[i_]) || s_[i_] == '.' ||
-                                ((s_[i_] == '+' || s_[i_] == '-') &&
-                                 (s_[i_ - 1] == 'e' || s_[i_ - 1] == 'E')))) {
+      while (i_ < s_.size() &&
+             (is_ident_char(s_[i_]) || s_[i_] == '.' ||
+              ((s_[i_] == '+' || s_[i_] == '-') && (s_[i_ - 1] == 'e' || s_[i_ - 1] == 'E')))) {
         ++i_;
       }
       push(Token{Tok::Number, "", false, start, {}});

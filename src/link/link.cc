@@ -36,12 +36,18 @@ struct Link {
 
 ScanResult scan_asset(const Asset& a) {
   switch (a.kind) {
-    case FileKind::Css: return scan_css(a.bytes);
-    case FileKind::Js: return scan_js(a.bytes);
-    case FileKind::Html: return scan_html(a.bytes);
-    case FileKind::Svg: return scan_svg(a.bytes);
-    case FileKind::WebManifest: return scan_webmanifest(a.bytes);
-    default: return {};
+    case FileKind::Css:
+      return scan_css(a.bytes);
+    case FileKind::Js:
+      return scan_js(a.bytes);
+    case FileKind::Html:
+      return scan_html(a.bytes);
+    case FileKind::Svg:
+      return scan_svg(a.bytes);
+    case FileKind::WebManifest:
+      return scan_webmanifest(a.bytes);
+    default:
+      return {};
   }
 }
 
@@ -130,8 +136,8 @@ class Linker {
   std::string public_url_;
   std::map<std::string, size_t, std::less<>> by_logical_;
   std::vector<std::vector<Link>> links_;
-  std::vector<char> renamed_;      // per asset (char: written from several threads)
-  std::vector<char> map_appended_; // the map came from transform: append a comment
+  std::vector<char> renamed_;       // per asset (char: written from several threads)
+  std::vector<char> map_appended_;  // the map came from transform: append a comment
 
   void warn(const Asset& a, LineIndex& lines, const DecodedText& at, const std::string& message) {
     auto [line, column] = lines.at(at.raw.empty() ? 0 : at.raw[0]);
@@ -193,7 +199,8 @@ class Linker {
     auto r = resolve_path(percent_decode(url.substr(0, l.path_end)), *folder, base_);
     if (!r) {
       if (!soft) {
-        warn(a, lines, l.ref.url, fmt::format("reference {} {}; left as is", util::printable(url), r.error()));
+        warn(a, lines, l.ref.url,
+             fmt::format("reference {} {}; left as is", util::printable(url), r.error()));
       }
       return std::nullopt;
     }
@@ -226,16 +233,17 @@ class Linker {
         auto rebased = rebase_sources(map.bytes, folder_of(map.logical), folder_of(a.logical));
         if (!rebased) {
           LineIndex lines(a.bytes);
-          warn(a, lines, l.ref.url, fmt::format("{} {}; it is kept as a file of its own",
-                                         util::printable(map.logical), rebased.error()));
+          warn(a, lines, l.ref.url,
+               fmt::format("{} {}; it is kept as a file of its own", util::printable(map.logical),
+                           rebased.error()));
           l.map_comment = false;
           continue;
         }
         a.source_map = std::move(*rebased);
         if (map.map_of.empty()) map.map_of = a.logical;
       }
-      map_appended_[i] = a.source_map && !has_comment && (a.kind == FileKind::Js ||
-                                                          a.kind == FileKind::Css);
+      map_appended_[i] =
+          a.source_map && !has_comment && (a.kind == FileKind::Js || a.kind == FileKind::Css);
     }
   }
 
@@ -394,8 +402,8 @@ class Linker {
     }
     if (!edits.empty()) {
       a.bytes = apply_edits(a.bytes, edits);
-      a.notes.push_back(fmt::format("{} reference{} rewritten", edits.size(),
-                                    edits.size() == 1 ? "" : "s"));
+      a.notes.push_back(
+          fmt::format("{} reference{} rewritten", edits.size(), edits.size() == 1 ? "" : "s"));
     }
     if (map_appended_[m]) {
       a.bytes += source_mapping_comment(a.kind, a.bytes,
@@ -426,7 +434,8 @@ class Linker {
       if (!a.map_of.empty()) a.output = assets_[by_logical_.at(a.map_of)].output + ".map";
       std::set<std::string> imports;
       for (const auto& l : links_[i]) {
-        if (l.map_comment || l.ref.kind == RefKind::Navigation || l.ref.kind == RefKind::SourceMap) {
+        if (l.map_comment || l.ref.kind == RefKind::Navigation ||
+            l.ref.kind == RefKind::SourceMap) {
           continue;
         }
         imports.insert(assets_[l.named].logical);

@@ -45,7 +45,8 @@ class ManifestScanner {
   std::string error_;
 
   void skip_space() {
-    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) {
+    while (i_ < s_.size() &&
+           (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) {
       ++i_;
     }
   }
@@ -93,12 +94,26 @@ class ManifestScanner {
       if (i_ >= s_.size()) break;
       char e = s_[i_++];
       switch (e) {
-        case '"': case '\\': case '/': out.push(e, start); break;
-        case 'b': out.push('\b', start); break;
-        case 'f': out.push('\f', start); break;
-        case 'n': out.push('\n', start); break;
-        case 'r': out.push('\r', start); break;
-        case 't': out.push('\t', start); break;
+        case '"':
+        case '\\':
+        case '/':
+          out.push(e, start);
+          break;
+        case 'b':
+          out.push('\b', start);
+          break;
+        case 'f':
+          out.push('\f', start);
+          break;
+        case 'n':
+          out.push('\n', start);
+          break;
+        case 'r':
+          out.push('\r', start);
+          break;
+        case 't':
+          out.push('\t', start);
+          break;
         case 'u': {
           uint32_t cp = 0;
           for (int k = 0; k < 4; ++k) {
@@ -113,8 +128,10 @@ class ManifestScanner {
             uint32_t lo = 0;
             bool ok = true;
             for (size_t k = i_ + 2; k < i_ + 6; ++k) {
-              if (hex_value(s_[k]) < 0) ok = false;
-              else lo = lo * 16 + static_cast<uint32_t>(hex_value(s_[k]));
+              if (hex_value(s_[k]) < 0)
+                ok = false;
+              else
+                lo = lo * 16 + static_cast<uint32_t>(hex_value(s_[k]));
             }
             if (ok && lo >= 0xDC00 && lo <= 0xDFFF) {
               cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
@@ -146,7 +163,8 @@ class ManifestScanner {
     if (c == '"') {
       DecodedText str;
       if (!string(str)) return false;
-      if (at_icon_src()) result_.refs.push_back(Reference{std::move(str), RefKind::Resource, false});
+      if (at_icon_src())
+        result_.refs.push_back(Reference{std::move(str), RefKind::Resource, false});
       return true;
     }
     size_t start = i_;

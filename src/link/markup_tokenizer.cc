@@ -20,8 +20,18 @@ bool iequals_at(std::string_view s, size_t at, std::string_view word) {
 }
 
 constexpr std::array<std::pair<std::string_view, uint32_t>, 12> kNamedReferences = {{
-    {"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''}, {"nbsp", 0xA0},
-    {"sol", '/'}, {"quest", '?'}, {"num", '#'}, {"colon", ':'}, {"period", '.'}, {"equals", '='},
+    {"amp", '&'},
+    {"lt", '<'},
+    {"gt", '>'},
+    {"quot", '"'},
+    {"apos", '\''},
+    {"nbsp", 0xA0},
+    {"sol", '/'},
+    {"quest", '?'},
+    {"num", '#'},
+    {"colon", ':'},
+    {"period", '.'},
+    {"equals", '='},
 }};
 
 // At '&': decodes a reference into `out` and returns the offset after it, or
@@ -36,9 +46,10 @@ size_t character_reference(std::string_view doc, size_t at, size_t end, DecodedT
     uint64_t cp = 0;
     while (k < end) {
       char c = doc[k];
-      int v = c >= '0' && c <= '9' ? c - '0'
+      int v = c >= '0' && c <= '9'          ? c - '0'
               : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
-              : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+              : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                            : -1;
       if (v < 0) break;
       if (cp <= 0x10FFFF) cp = cp * (hex ? 16 : 10) + static_cast<uint64_t>(v);
       ++k;
@@ -90,8 +101,14 @@ class MarkupTokenizer {
     if (s_.substr(i_, 4) == "<!--") {
       i_ += 4;
       // "<!-->" and "<!--->" are (empty) comments in HTML.
-      if (!xml_ && i_ < s_.size() && s_[i_] == '>') { ++i_; return; }
-      if (!xml_ && s_.substr(i_, 2) == "->") { i_ += 2; return; }
+      if (!xml_ && i_ < s_.size() && s_[i_] == '>') {
+        ++i_;
+        return;
+      }
+      if (!xml_ && s_.substr(i_, 2) == "->") {
+        i_ += 2;
+        return;
+      }
       size_t end = s_.find("-->", i_);
       size_t bang = xml_ ? std::string_view::npos : s_.find("--!>", i_);
       if (bang != std::string_view::npos && (end == std::string_view::npos || bang < end)) {
@@ -139,8 +156,14 @@ class MarkupTokenizer {
     bool self_closing = false;
     while (i_ < s_.size()) {
       char c = s_[i_];
-      if (is_space(c)) { ++i_; continue; }
-      if (c == '>') { ++i_; break; }
+      if (is_space(c)) {
+        ++i_;
+        continue;
+      }
+      if (c == '>') {
+        ++i_;
+        break;
+      }
       if (c == '/') {
         ++i_;
         self_closing = i_ < s_.size() && s_[i_] == '>';

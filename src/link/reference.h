@@ -13,10 +13,10 @@
 namespace assetpipe::link {
 
 enum class RefKind {
-  Resource,    // url(), src, href of <link>, srcset, manifest icons...: fetched by the page
-  Import,      // JS import/export from, import(), CSS @import
-  Navigation,  // <a href>, <area href>, <iframe src>: a page; missing ones are not reported
-  SourceMap,   // a sourceMappingURL comment
+  Resource,           // url(), src, href of <link>, srcset, manifest icons...: fetched by the page
+  Import,             // JS import/export from, import(), CSS @import
+  Navigation,         // <a href>, <area href>, <iframe src>: a page; missing ones are not reported
+  SourceMap,          // a sourceMappingURL comment
   DynamicExpression,  // import(<not a literal>): not a reference, a note under -v
 };
 

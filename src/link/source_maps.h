@@ -35,7 +35,6 @@ util::Result<std::string> set_map_file(std::string_view map_json, std::string_vi
 
 // "\n//# sourceMappingURL=<name>" for JS, "\n/*# sourceMappingURL=<name> */" for
 // CSS (no leading newline when `bytes` already ends with one); "" for other kinds.
-std::string source_mapping_comment(FileKind kind, std::string_view bytes,
-                                   std::string_view map_url);
+std::string source_mapping_comment(FileKind kind, std::string_view bytes, std::string_view map_url);
 
 }  // namespace assetpipe::link

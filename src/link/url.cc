@@ -64,8 +64,7 @@ std::string percent_decode(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (size_t k = 0; k < s.size(); ++k) {
-    if (s[k] == '%' && k + 2 < s.size() && hex_value(s[k + 1]) >= 0 &&
-        hex_value(s[k + 2]) >= 0) {
+    if (s[k] == '%' && k + 2 < s.size() && hex_value(s[k + 1]) >= 0 && hex_value(s[k + 2]) >= 0) {
       out.push_back(static_cast<char>(hex_value(s[k + 1]) * 16 + hex_value(s[k + 2])));
       k += 2;
     } else {
@@ -81,8 +80,8 @@ std::string percent_encode_path(std::string_view path) {
   for (char c : path) {
     auto u = static_cast<unsigned char>(c);
     bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                c == '-' || c == '.' || c == '_' || c == '~' || c == '!' || c == '$' ||
-                c == '*' || c == '+' || c == ';' || c == '=' || c == '@' || c == '/';
+                c == '-' || c == '.' || c == '_' || c == '~' || c == '!' || c == '$' || c == '*' ||
+                c == '+' || c == ';' || c == '=' || c == '@' || c == '/';
     if (safe) {
       out.push_back(c);
     } else {

@@ -18,12 +18,18 @@ namespace detail {
 
 inline ScanResult scan_file(const std::string& path, const std::string& bytes) {
   switch (scan::classify(path)) {
-    case FileKind::Css: return scan_css(bytes);
-    case FileKind::Js: return scan_js(bytes);
-    case FileKind::Html: return scan_html(bytes);
-    case FileKind::Svg: return scan_svg(bytes);
-    case FileKind::WebManifest: return scan_webmanifest(bytes);
-    default: return {};
+    case FileKind::Css:
+      return scan_css(bytes);
+    case FileKind::Js:
+      return scan_js(bytes);
+    case FileKind::Html:
+      return scan_html(bytes);
+    case FileKind::Svg:
+      return scan_svg(bytes);
+    case FileKind::WebManifest:
+      return scan_webmanifest(bytes);
+    default:
+      return {};
   }
 }
 
