@@ -2,6 +2,7 @@
 // fingerprints, entries, warnings, --base, --public-url, source maps.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -352,4 +353,19 @@ TEST(LinkGraph, HiddenBundlerMapOfAFileThatKeepsItsNameIsItsMap) {
   EXPECT_EQ(assets[0].output, "assets/index-BkX3s9fa.js");
   EXPECT_EQ(assets[1].map_of, "assets/index-BkX3s9fa.js");
   EXPECT_EQ(assets[1].output, "assets/index-BkX3s9fa.js.map");
+}
+
+TEST(LinkGraph, ManyWarningsOnOneLongLineStayFastAndPrecise) {
+  Site s;
+  std::string css;
+  for (int k = 0; k < 20000; ++k) css += "a{background:url(m" + std::to_string(k % 10) + ".png)}";
+  s.files = {{"a.css", css}};
+  auto start = std::chrono::steady_clock::now();
+  s.link();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, 2.0);
+  auto d = s.diags.sorted();
+  ASSERT_EQ(d.size(), 20000u);
+  EXPECT_EQ(d.back().line, 1);
+  EXPECT_EQ(static_cast<size_t>(d.back().column), css.size() - std::string("m9.png)}").size() + 1);
 }

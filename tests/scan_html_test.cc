@@ -132,3 +132,13 @@ TEST(ScanHtml, UnterminatedInputsDoNotCrash) {
     scan_svg(s);
   }
 }
+
+TEST(ScanHtml, RepeatedAttributesAreDroppedAsTheSpecSays) {
+  auto r = scan_html(
+      R"(<img src="first.png" src="second.png"><link href=a.css href=b.css rel=stylesheet>)");
+  EXPECT_EQ(urls(r), (V{"first.png", "a.css"}));
+  std::string many = "<link rel=stylesheet";
+  for (int k = 0; k < 100000; ++k) many += " href=x" + std::to_string(k) + ".css";
+  many += ">";
+  EXPECT_EQ(urls(scan_html(many)), V{"x0.css"});
+}

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "link/js_scanner.h"
 #include "link/scan_helpers.h"
 
@@ -133,4 +135,16 @@ TEST(ScanJs, WorkerImportScripts) {
   auto r = scan_js(
       R"~(importScripts("/a.js", './b.js'); self.importScripts("c.js"); importScripts(x, "no.js");)~");
   EXPECT_EQ(urls(r), (V{"/a.js", "./b.js", "c.js"}));
+}
+
+TEST(ScanJs, PathologicalLinesStayLinear) {
+  // Every "/[" may start a regular expression that never closes on this line.
+  std::string js;
+  for (int k = 0; k < 200000; ++k) js += "(/[";
+  js += "\nimport \"./after.js\";";
+  auto start = std::chrono::steady_clock::now();
+  auto r = scan_js(js);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(urls(r), V{"./after.js"});
+  EXPECT_LT(seconds, 2.0);
 }

@@ -61,6 +61,7 @@ class JsScanner {
   bool in_module_decl_ = false;           // inside import ... / export ... before its string
   std::optional<Token> pending_dynamic_;  // import("x" ... waiting for ')' or ','
   bool in_import_scripts_ = false;        // inside importScripts( ... ) of a worker
+  size_t regex_fail_until_ = 0;           // see regex_literal()
 
   const Token& back(size_t n) const { return window_[window_.size() - 1 - n]; }
   bool is_punct(size_t n, std::string_view p) const {
@@ -299,12 +300,19 @@ class JsScanner {
     if (head) push(std::move(t));
   }
 
+  // A '/' where a regular expression may start. An attempt that runs into the
+  // end of the line fails; later attempts before that point are not made, so a
+  // line full of unclosed "/[" stays linear.
   bool regex_literal() {
+    if (i_ < regex_fail_until_) return false;
     size_t j = i_ + 1;
     bool in_class = false;
     while (j < s_.size()) {
       char c = s_[j];
-      if (is_line_end(c)) return false;
+      if (is_line_end(c)) {
+        regex_fail_until_ = j;
+        return false;
+      }
       if (c == '\\') {
         j += 2;
         continue;
@@ -314,7 +322,10 @@ class JsScanner {
       if (c == '/' && !in_class) break;
       ++j;
     }
-    if (j >= s_.size()) return false;
+    if (j >= s_.size()) {
+      regex_fail_until_ = s_.size();
+      return false;
+    }
     ++j;
     while (j < s_.size() && is_ident_char(s_[j])) ++j;
     push(Token{Tok::Regex, "", false, i_, {}});

@@ -66,16 +66,27 @@ class LineIndex {
     }
     offset = std::min(offset, text_.size());
     auto it = std::upper_bound(starts_.begin(), starts_.end(), offset) - 1;
+    // Queries come in increasing order: continue counting from the last one
+    // on the same line (a long minified line stays linear).
+    size_t from = *it;
     int column = 1;
-    for (size_t k = *it; k < offset; ++k) {
+    if (last_offset_ >= from && last_offset_ <= offset && last_column_ > 0) {
+      from = last_offset_;
+      column = last_column_;
+    }
+    for (size_t k = from; k < offset; ++k) {
       if ((static_cast<unsigned char>(text_[k]) & 0xC0) != 0x80) ++column;
     }
+    last_offset_ = offset;
+    last_column_ = column;
     return {static_cast<int>(it - starts_.begin()) + 1, column};
   }
 
  private:
   std::string_view text_;
   std::vector<size_t> starts_;
+  size_t last_offset_ = 0;
+  int last_column_ = 0;
 };
 
 bool has_extension(std::string_view logical) {

@@ -1,6 +1,7 @@
 #include "link/markup_tokenizer.h"
 
 #include <array>
+#include <set>
 #include <utility>
 
 namespace assetpipe::link {
@@ -154,6 +155,7 @@ class MarkupTokenizer {
     MarkupTag tag;
     tag.name = name();
     bool self_closing = false;
+    std::set<std::string, std::less<>> seen;  // a repeated attribute is dropped (HTML spec)
     while (i_ < s_.size()) {
       char c = s_[i_];
       if (is_space(c)) {
@@ -169,7 +171,8 @@ class MarkupTokenizer {
         self_closing = i_ < s_.size() && s_[i_] == '>';
         continue;
       }
-      tag.attributes.push_back(attribute());
+      MarkupAttribute a = attribute();
+      if (seen.insert(a.name).second) tag.attributes.push_back(std::move(a));
     }
     if (h_.tag) h_.tag(tag);
     if (self_closing) return;
