@@ -148,3 +148,10 @@ TEST(ScanJs, PathologicalLinesStayLinear) {
   EXPECT_EQ(urls(r), V{"./after.js"});
   EXPECT_LT(seconds, 2.0);
 }
+
+TEST(ScanJs, ImportMetaResolve) {
+  auto r = scan_js(
+      R"~(const u = import.meta.resolve("./w.js"); const v = import.meta.resolve("pkg");)~");
+  EXPECT_EQ(urls(r), (V{"./w.js", "pkg"}));
+  EXPECT_TRUE(r.refs[1].module_specifier);  // a bare name: left alone by the link stage
+}

@@ -109,6 +109,8 @@ class JsScanner {
         add_ref(t, RefKind::Resource, false);
       } else if (import_call) {
         pending_dynamic_ = t;
+      } else if (is_import_meta_resolve()) {
+        add_ref(t, RefKind::Resource, true);
       } else if (is_word(0, "import") || (in_module_decl_ && is_word(0, "from"))) {
         add_ref(t, RefKind::Import, true);
         in_module_decl_ = false;
@@ -129,6 +131,13 @@ class JsScanner {
     for (size_t k = 0; k + 1 < window_.size(); ++k) window_[k] = std::move(window_[k + 1]);
     window_.back() = std::move(t);
     match_new_url();
+  }
+
+  // import.meta.resolve( — the string that follows is a module specifier.
+  bool is_import_meta_resolve() const {
+    return is_punct(0, "(") && back(1).type == Tok::Ident && back(1).property &&
+           back(1).text == "resolve" && is_punct(2, ".") && back(3).text == "meta" &&
+           is_punct(4, ".") && is_word(5, "import");
   }
 
   // new URL("x", import.meta.url): matched when `url` arrives.
