@@ -369,3 +369,16 @@ TEST(LinkGraph, ManyWarningsOnOneLongLineStayFastAndPrecise) {
   EXPECT_EQ(d.back().line, 1);
   EXPECT_EQ(static_cast<size_t>(d.back().column), css.size() - std::string("m9.png)}").size() + 1);
 }
+
+TEST(LinkGraph, BundlerFileAndItsMapPassThroughByteForByte) {
+  Site s;
+  std::string map =
+      R"({"version":3,"mappings":"AAAA","sources":["../src/a.ts"],"file":"index-BkX3s9fa.js"})";
+  s.files = {{"assets/index-BkX3s9fa.js", "x();\n//# sourceMappingURL=index-BkX3s9fa.js.map\n"},
+             {"assets/index-BkX3s9fa.js.map", map}};
+  auto l = s.link();
+  EXPECT_EQ(l["assets/index-BkX3s9fa.js"].output, "assets/index-BkX3s9fa.js");
+  EXPECT_EQ(l["assets/index-BkX3s9fa.js"].bytes, s.files["assets/index-BkX3s9fa.js"]);
+  EXPECT_EQ(l["assets/index-BkX3s9fa.js.map"].map_of, "assets/index-BkX3s9fa.js");
+  EXPECT_EQ(*l["assets/index-BkX3s9fa.js"].source_map, map);
+}

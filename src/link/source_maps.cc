@@ -88,6 +88,14 @@ util::Result<std::string> shift_map(std::string_view map_json, std::string_view 
 }
 
 util::Result<std::string> set_map_file(std::string_view map_json, std::string_view file) {
+  // A map that already names the file is kept byte for byte.
+  auto map = nlohmann::json::parse(map_json, nullptr, false);
+  if (map.is_object()) {
+    auto it = map.find("file");
+    if (it != map.end() && it->is_string() && it->get<std::string>() == file) {
+      return std::string(map_json);
+    }
+  }
   return util::sourcemap::set_file(map_json, file);
 }
 

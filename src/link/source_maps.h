@@ -30,7 +30,7 @@ util::Result<std::string> rebase_sources(std::string_view map_json, std::string_
 util::Result<std::string> shift_map(std::string_view map_json, std::string_view generated,
                                     const std::vector<Edit>& edits);
 
-// The map with "file" set.
+// The map with "file" set (the same bytes when it already is).
 util::Result<std::string> set_map_file(std::string_view map_json, std::string_view file);
 
 // "\n//# sourceMappingURL=<name>" for JS, "\n/*# sourceMappingURL=<name> */" for
