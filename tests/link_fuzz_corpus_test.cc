@@ -8,7 +8,7 @@
 #include "link/css_scanner.h"
 #include "link/html_scanner.h"
 #include "link/js_scanner.h"
-#include "link/manifest_scanner.h"
+#include "link/json_scanner.h"
 #include "link/scan_invariants.h"
 #include "support/test_support.h"
 
@@ -43,7 +43,7 @@ TEST(LinkFuzzCorpus, Svg) {
   EXPECT_GT(replay("html", [](auto s) { return scan_svg(s); }), 10u);
 }
 TEST(LinkFuzzCorpus, Manifest) {
-  EXPECT_GT(replay("manifest", [](auto s) { return scan_webmanifest(s); }), 10u);
+  EXPECT_GT(replay("json", [](auto s) { return scan_webmanifest(s); }), 10u);
 }
 
 TEST(LinkFuzzCorpus, InvariantCheckCatchesABrokenResult) {

@@ -382,3 +382,15 @@ TEST(LinkGraph, BundlerFileAndItsMapPassThroughByteForByte) {
   EXPECT_EQ(l["assets/index-BkX3s9fa.js.map"].map_of, "assets/index-BkX3s9fa.js");
   EXPECT_EQ(*l["assets/index-BkX3s9fa.js"].source_map, map);
 }
+
+TEST(LinkGraph, ImportMapAddressesAreRewritten) {
+  Site s;
+  s.files = {{"index.html", R"~(<script type="importmap">{"imports": {"app": "/js/app.js"}}</script>
+<script type="module">import "app";</script>)~"},
+             {"js/app.js", "go()"}};
+  auto l = s.link();
+  EXPECT_EQ(l["index.html"].bytes, R"~(<script type="importmap">{"imports": {"app": "/)~" +
+                                       l["js/app.js"].output + R"~("}}</script>
+<script type="module">import "app";</script>)~");
+  EXPECT_EQ(l["index.html"].imports, std::vector<std::string>{"js/app.js"});
+}

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "link/html_scanner.h"
-#include "link/manifest_scanner.h"
+#include "link/json_scanner.h"
 #include "link/scan_helpers.h"
 
 using namespace assetpipe::link;
@@ -141,4 +141,17 @@ TEST(ScanHtml, RepeatedAttributesAreDroppedAsTheSpecSays) {
   for (int k = 0; k < 100000; ++k) many += " href=x" + std::to_string(k) + ".css";
   many += ">";
   EXPECT_EQ(urls(scan_html(many)), V{"x0.css"});
+}
+
+TEST(ScanHtml, ImportMapAddressesNotSpecifiers) {
+  std::string html = R"~(<script type="importmap">{
+  "imports": {"app": "./js/app.js", "./js/old.js": "/js/n\u0065w.js", "lib/": "/vendor/lib/"},
+  "scopes": {"/admin/": {"x": "../x.js"}},
+  "integrity": {"./js/app.js": "sha384-..."}
+}</script>)~";
+  auto r = scan_html(html);
+  EXPECT_EQ(urls(r), (V{"./js/app.js", "/js/new.js", "../x.js"}));
+  EXPECT_EQ(raw_text(html, r.refs[1]), "/js/n\\u0065w.js");
+  for (const auto& ref : r.refs) EXPECT_EQ(ref.kind, RefKind::Import);
+  EXPECT_FALSE(scan_html("<script type=importmap>{\"imports\":</script>").problem.empty());
 }

@@ -4,6 +4,7 @@
 
 #include "link/css_scanner.h"
 #include "link/js_scanner.h"
+#include "link/json_scanner.h"
 #include "link/markup_tokenizer.h"
 
 namespace assetpipe::link {
@@ -66,6 +67,11 @@ bool is_script_type(const MarkupTag& tag) {
   if (!type) return true;
   std::string t = lowercase(type->value.trimmed().text);
   return t.empty() || t == "module" || t == "text/javascript" || t == "application/javascript";
+}
+
+bool is_import_map(const MarkupTag& tag) {
+  const MarkupAttribute* type = tag.find("type");
+  return type && lowercase(type->value.trimmed().text) == "importmap";
 }
 
 class DocumentScanner {
@@ -148,8 +154,12 @@ class DocumentScanner {
   void on_raw(const MarkupTag& tag, size_t begin, size_t end) {
     std::string_view text = doc_.substr(begin, end - begin);
     if (tag.name == "style") return add_all(scan_css(text, begin));
-    if (tag.name == "script" && !svg_ && !tag.find("src") && is_script_type(tag)) {
-      add_all(scan_js(text, begin));
+    if (tag.name != "script" || svg_ || tag.find("src")) return;
+    if (is_script_type(tag)) return add_all(scan_js(text, begin));
+    if (is_import_map(tag)) {
+      ScanResult map = scan_import_map(text, begin);
+      if (!map.problem.empty()) result_.problem = "<script type=importmap>: " + map.problem;
+      add_all(std::move(map));
     }
   }
 };

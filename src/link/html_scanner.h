@@ -1,9 +1,9 @@
 // References in HTML and SVG documents: src, href, xlink:href, srcset and
 // imagesrcset (with descriptors), poster, <object data>, <meta content> of
 // og:image / twitter:image / msapplication-TileImage, inline style="" and
-// <style> (with the CSS scanner), inline scripts (with the JS scanner), and
-// the first <base href>. Character references are decoded for resolving; the
-// offsets point into the document so a rewrite keeps them.
+// <style> (with the CSS scanner), inline scripts (with the JS scanner), the
+// addresses of an import map, and the first <base href>. Character references are decoded for
+// resolving; the offsets point into the document so a rewrite keeps them.
 #pragma once
 
 #include <string_view>

@@ -12,7 +12,7 @@
 #include "link/graph.h"
 #include "link/html_scanner.h"
 #include "link/js_scanner.h"
-#include "link/manifest_scanner.h"
+#include "link/json_scanner.h"
 #include "link/naming.h"
 #include "link/source_maps.h"
 #include "link/url.h"

@@ -9,7 +9,7 @@
 #include "link/css_scanner.h"
 #include "link/html_scanner.h"
 #include "link/js_scanner.h"
-#include "link/manifest_scanner.h"
+#include "link/json_scanner.h"
 #include "link/url.h"
 #include "scan/classify.h"
 

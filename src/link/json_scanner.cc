@@ -1,8 +1,9 @@
-#include "link/manifest_scanner.h"
+#include "link/json_scanner.h"
 
 #include <fmt/format.h>
 
 #include <cctype>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,16 +23,21 @@ struct Level {
   std::string key;
 };
 
-class ManifestScanner {
+using Path = std::vector<Level>;
+// Is the string value at this path a reference?
+using Wanted = std::function<bool(const Path&)>;
+
+class JsonScanner {
  public:
-  explicit ManifestScanner(std::string_view s) : s_(s) {}
+  JsonScanner(std::string_view s, size_t base, Wanted wanted)
+      : s_(s), base_(base), wanted_(std::move(wanted)) {}
 
   ScanResult run() {
     skip_space();
     if (!value(0)) {
       ScanResult bad;
       bad.problem = fmt::format("not valid JSON at byte {} ({}); its references are not rewritten",
-                                i_, error_.empty() ? "unexpected character" : error_);
+                                base_ + i_, error_.empty() ? "unexpected character" : error_);
       return bad;
     }
     return std::move(result_);
@@ -39,8 +45,10 @@ class ManifestScanner {
 
  private:
   std::string_view s_;
+  size_t base_;
+  Wanted wanted_;
   size_t i_ = 0;
-  std::vector<Level> path_;
+  Path path_;
   ScanResult result_;
   std::string error_;
 
@@ -59,26 +67,12 @@ class ManifestScanner {
     return false;
   }
 
-  // icons[].src, screenshots[].src, shortcuts[].icons[].src
-  bool at_icon_src() const {
-    auto n = path_.size();
-    auto is = [&](size_t k, bool object, std::string_view key) {
-      return path_[k].object == object && (!object || path_[k].key == key);
-    };
-    if (n == 3 && (is(0, true, "icons") || is(0, true, "screenshots")) && !path_[1].object &&
-        is(2, true, "src")) {
-      return true;
-    }
-    return n == 5 && is(0, true, "shortcuts") && !path_[1].object && is(2, true, "icons") &&
-           !path_[3].object && is(4, true, "src");
-  }
-
   bool string(DecodedText& out) {
     ++i_;  // opening quote
     while (i_ < s_.size()) {
       char c = s_[i_];
       if (c == '"') {
-        out.finish(i_);
+        out.finish(base_ + i_);
         ++i_;
         return true;
       }
@@ -87,10 +81,10 @@ class ManifestScanner {
         return false;
       }
       if (c != '\\') {
-        out.push(c, i_++);
+        out.push(c, base_ + i_++);
         continue;
       }
-      size_t start = i_++;
+      size_t start = base_ + i_++;
       if (i_ >= s_.size()) break;
       char e = s_[i_++];
       switch (e) {
@@ -163,7 +157,7 @@ class ManifestScanner {
     if (c == '"') {
       DecodedText str;
       if (!string(str)) return false;
-      if (at_icon_src())
+      if (wanted_(path_))
         result_.refs.push_back(Reference{std::move(str), RefKind::Resource, false});
       return true;
     }
@@ -220,8 +214,37 @@ class ManifestScanner {
   }
 };
 
+bool is(const Level& l, bool object, std::string_view key = {}) {
+  return l.object == object && (!object || l.key == key);
+}
+
+// icons[].src, screenshots[].src, shortcuts[].icons[].src
+bool manifest_icon_src(const Path& p) {
+  if (p.size() == 3) {
+    return (is(p[0], true, "icons") || is(p[0], true, "screenshots")) && is(p[1], false) &&
+           is(p[2], true, "src");
+  }
+  return p.size() == 5 && is(p[0], true, "shortcuts") && is(p[1], false) &&
+         is(p[2], true, "icons") && is(p[3], false) && is(p[4], true, "src");
+}
+
+// imports.<specifier>, scopes.<prefix>.<specifier>
+bool import_map_address(const Path& p) {
+  if (p.size() == 2) return is(p[0], true, "imports") && p[1].object;
+  return p.size() == 3 && is(p[0], true, "scopes") && p[1].object && p[2].object;
+}
+
 }  // namespace
 
-ScanResult scan_webmanifest(std::string_view json) { return ManifestScanner(json).run(); }
+ScanResult scan_webmanifest(std::string_view json, size_t base_offset) {
+  return JsonScanner(json, base_offset, manifest_icon_src).run();
+}
+
+ScanResult scan_import_map(std::string_view json, size_t base_offset) {
+  ScanResult r = JsonScanner(json, base_offset, import_map_address).run();
+  std::erase_if(r.refs, [](const Reference& ref) { return ref.url.text.ends_with('/'); });
+  for (auto& ref : r.refs) ref.kind = RefKind::Import;
+  return r;
+}
 
 }  // namespace assetpipe::link

@@ -1,7 +1,7 @@
 // libFuzzer target: the web manifest scanner never crashes and keeps its invariants.
 #include <cstdlib>
 
-#include "link/manifest_scanner.h"
+#include "link/json_scanner.h"
 #include "link/scan_invariants.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, size_t size) {

@@ -1,0 +1,22 @@
+// References in JSON documents, found by a small JSON lexer that keeps every
+// string's source offsets (so a rewrite keeps the file's formatting):
+// web app manifests (*.webmanifest, manifest.json) and import maps
+// (<script type="importmap">).
+#pragma once
+
+#include <string_view>
+
+#include "link/reference.h"
+
+namespace assetpipe::link {
+
+// icons[].src, screenshots[].src and shortcuts[].icons[].src. On invalid
+// JSON, `problem` says where and no reference is reported.
+ScanResult scan_webmanifest(std::string_view json, size_t base_offset = 0);
+
+// The addresses of an import map: the values of "imports" and of each scope
+// of "scopes" (not the specifier keys). Folder mappings (ending in '/') are
+// not references to a file and are skipped.
+ScanResult scan_import_map(std::string_view json, size_t base_offset = 0);
+
+}  // namespace assetpipe::link
