@@ -45,6 +45,14 @@ TEST(Subprocess, PassesArgvVerbatimWithoutAShell) {
   EXPECT_EQ(r->out, nasty + "\n*\n");
 }
 
+TEST(Subprocess, RunsInTheGivenFolder) {
+  assetpipe::test::TempDir dir;
+  assetpipe::test::write(dir / "here.txt", "x");
+  auto r = run_process({"ls"}, {.cwd = dir.path().string()});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->out, "here.txt\n");
+}
+
 TEST(Subprocess, StdinIsDevNull) {
   auto r = run_process({"cat"}, {.timeout = 5s});
   ASSERT_TRUE(r.ok());

@@ -50,8 +50,9 @@ class Pipe {
 // posix_spawn attributes: own process group, default signal dispositions, empty mask.
 class SpawnSetup {
  public:
-  SpawnSetup(const Pipe& out, const Pipe& err) {
+  SpawnSetup(const Pipe& out, const Pipe& err, const std::string& cwd) {
     posix_spawn_file_actions_init(&actions_);
+    if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions_, cwd.c_str());
     posix_spawn_file_actions_addopen(&actions_, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions_, out.write_end(), 1);
     posix_spawn_file_actions_adddup2(&actions_, err.write_end(), 2);
@@ -173,7 +174,7 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv,
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  SpawnSetup setup(out, err);
+  SpawnSetup setup(out, err, options.cwd);
   pid_t pid = 0;
   int rc = ::posix_spawnp(&pid, args[0], setup.actions(), setup.attr(), args.data(), environ);
   out.close_write();

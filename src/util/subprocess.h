@@ -17,6 +17,8 @@ struct ProcessOptions {
   std::chrono::milliseconds timeout{std::chrono::seconds(120)};
   // Output beyond this many bytes (per stream) kills the child: no unbounded memory.
   size_t max_output = size_t{256} << 20;
+  // Working folder of the child; empty: ours.
+  std::string cwd;
 };
 
 struct ProcessResult {
