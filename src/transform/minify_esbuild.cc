@@ -6,6 +6,7 @@
 #include <regex>
 
 #include <fmt/format.h>
+#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -206,7 +207,10 @@ std::vector<MinifyOutput> run_esbuild(const std::vector<MinifyInput>& inputs,
   std::vector<MinifyOutput> outputs(inputs.size());
   if (inputs.empty()) return outputs;
   // At least one batch per worker, at most max_batch files or ~16 MB each.
-  size_t workers = size_t(std::max(1, tbb::this_task_arena::max_concurrency()));
+  size_t workers = std::min(size_t(std::max(1, tbb::this_task_arena::max_concurrency())),
+                            tbb::global_control::active_value(
+                                tbb::global_control::max_allowed_parallelism));
+  workers = std::max<size_t>(1, workers);
   size_t per_batch = std::clamp((inputs.size() + workers - 1) / workers, size_t{1}, max_batch);
   std::vector<std::vector<size_t>> batches(1);
   size_t bytes = 0;
