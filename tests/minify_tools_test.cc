@@ -16,6 +16,7 @@
 #include "transform/minify_esbuild.h"
 #include "transform/minify_lightningcss.h"
 #include "transform/tools.h"
+#include "util/interrupt.h"
 
 namespace fs = std::filesystem;
 using namespace assetpipe;
@@ -382,4 +383,30 @@ TEST(MinifyCli, SameOutputAtAnyJobs) {
   ASSERT_EQ(run_assetpipe(a1).exit_code, 0);
   ASSERT_EQ(run_assetpipe(a2).exit_code, 0);
   EXPECT_EQ(snapshot(dir / "out1"), snapshot(dir / "out2"));
+}
+
+// Ctrl-C while esbuild runs: the tool's group is killed, the build stops with
+// "interrupted" and the scratch folder is gone. Forked, so the global
+// interrupt flag does not leak into other tests.
+TEST(MinifyToolsDeathTest, InterruptStopsPromptlyAndCleansUp) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  TempDir dir;
+  TempDir scratch;
+  EXPECT_EXIT(
+      {
+        ::setenv("TMPDIR", scratch.path().c_str(), 1);
+        util::install_interrupt_handlers();
+        auto t = std::chrono::steady_clock::now();
+        bool stopped = false;
+        try {
+          // The stub plays the terminal: it sends SIGINT to assetpipe, then hangs.
+          minify_js_files(dir, 3, write_stub(dir, "esbuild", "kill -INT $PPID; sleep 30"));
+        } catch (const Error& e) {
+          stopped = std::string(e.what()).find("interrupted") != std::string::npos;
+        }
+        double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+        bool clean = fs::is_empty(scratch.path());
+        std::exit(stopped && clean && s < 10 ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
