@@ -402,3 +402,49 @@ TEST(Minify, BadTargetsStopTheBuildOnceWithAClearMessage) {
     EXPECT_THAT(e.what(), HasSubstr("browserslist query \"not a ((query\""));
   }
 }
+
+// An independent oracle: esbuild itself composes input maps when it finds the
+// .map beside the file. Build a real bundle with a map (esbuild's own JS API
+// module from the pinned package), minify it through assetpipe, and check that
+// every position esbuild's composed map knows maps to the same original
+// line:column in ours.
+TEST(Minify, ComposedMapAgreesWithEsbuildsOwn) {
+  TempDir dir;
+  std::string esbuild = node_bin("esbuild");
+  std::string lib = std::string(ASSETPIPE_NODE_BIN) + "/../esbuild/lib/main.js";
+  auto r = run_program({esbuild, lib, "--bundle", "--platform=node", "--sourcemap",
+                        "--log-level=error", "--outfile=" + (dir / "in/js/main.js").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // esbuild's composition of the same input (flags as assetpipe uses them).
+  r = run_program({esbuild, (dir / "in/js/main.js").string(), "--minify", "--target=es2020",
+                   "--legal-comments=inline", "--charset=utf8", "--sourcemap=external",
+                   "--log-level=error", "--outfile=" + (dir / "oracle/main.js").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto oracle = sm::decode(read(dir / "oracle/main.js.map"));
+  ASSERT_TRUE(oracle.ok()) << oracle.error();
+
+  Options o = minify_options(dir / "in");
+  auto assets = load_tree(o);
+  Diagnostics diags;
+  transform::minify(assets, o, diags);
+  ASSERT_EQ(diags.warning_count() + diags.error_count(), 0u) << all_messages(diags);
+  const Asset& a = asset(assets, "js/main.js");
+  EXPECT_EQ(a.bytes, read(dir / "oracle/main.js"));  // same code
+  EXPECT_EQ(asset(assets, "js/main.js.map").map_of, "js/main.js");
+  auto ours = sm::decode(*a.source_map);
+  ASSERT_TRUE(ours.ok()) << ours.error();
+  size_t checked = 0;
+  for (size_t line = 0; line < oracle->lines.size(); ++line) {
+    for (const auto& seg : oracle->lines[line]) {
+      if (seg.source < 0) continue;
+      auto got = sm::lookup(*ours, int(line), seg.column);
+      ASSERT_TRUE(got.has_value()) << line << ":" << seg.column;
+      ASSERT_EQ(std::make_pair(got->line, got->column), std::make_pair(seg.line, seg.source_column))
+          << "generated " << line << ":" << seg.column;
+      EXPECT_EQ(fs::path(got->source).filename(),
+                fs::path(oracle->sources[size_t(seg.source)]).filename());
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 5000u);
+}

@@ -83,8 +83,10 @@ void rebase_sources(sm::SourceMap& map, const std::string& from, const std::stri
   }
 }
 
-// The map to emit for a minified asset, or nullopt with a warning when its
-// input map cannot be used (the tool's own map is used then).
+// The map to emit for a minified asset: the tool's map with `sources` made
+// relative to the asset's folder, composed with the input's own map when it
+// has one. An unusable input map is a warning (the tool's map is used); a
+// broken map from the tool is a failure.
 util::Result<std::string> final_map(const Asset& a, const Job& job, const MinifyOutput& out,
                                     bool& composed, Diagnostics& diags) {
   auto outer = sm::decode(out.map);
@@ -104,8 +106,9 @@ util::Result<std::string> final_map(const Asset& a, const Job& job, const Minify
       inner = util::fail(c.error());
     }
     diags.warning(job.input_map_name,
-                  fmt::format("cannot use this source map ({}); the map of {} points at it as it "
-                              "was", inner.error(), util::printable(a.logical)));
+                  fmt::format("cannot use this source map ({}); the new map of {} stops at that "
+                              "file as it was instead of its original sources",
+                              inner.error(), util::printable(a.logical)));
   }
   return sm::encode(*outer);
 }
