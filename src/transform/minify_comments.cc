@@ -51,13 +51,20 @@ std::optional<std::string> base64_decode(std::string_view s) {
   int bits = 0;
   for (char c : s) {
     int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+' || c == '-') v = 62;
-    else if (c == '/' || c == '_') v = 63;
-    else if (c == '=' || is_space(c)) continue;
-    else return std::nullopt;
+    if (c >= 'A' && c <= 'Z')
+      v = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      v = c - '0' + 52;
+    else if (c == '+' || c == '-')
+      v = 62;
+    else if (c == '/' || c == '_')
+      v = 63;
+    else if (c == '=' || is_space(c))
+      continue;
+    else
+      return std::nullopt;
     acc = (acc << 6) | uint32_t(v);
     bits += 6;
     if (bits >= 8) {
@@ -101,8 +108,8 @@ std::string strip_map_comment(std::string_view code, FileKind kind) {
 std::optional<std::string> resolve_map_url(std::string_view url, std::string_view logical,
                                            std::string_view base) {
   namespace fs = std::filesystem;
-  if (url.starts_with("data:") || url.starts_with("//") ||
-      url.find("://") != url.npos || url.find(':') < url.find('/')) {
+  if (url.starts_with("data:") || url.starts_with("//") || url.find("://") != url.npos ||
+      url.find(':') < url.find('/')) {
     return std::nullopt;
   }
   url = url.substr(0, url.find_first_of("?#"));
@@ -121,7 +128,8 @@ std::optional<std::string> resolve_map_url(std::string_view url, std::string_vie
   }
   resolved = resolved.lexically_normal();
   std::string out = resolved.generic_string();
-  if (out.empty() || out == "." || out.starts_with("../") || out == ".." || resolved.is_absolute()) {
+  if (out.empty() || out == "." || out.starts_with("../") || out == ".." ||
+      resolved.is_absolute()) {
     return std::nullopt;
   }
   return out;

@@ -151,8 +151,8 @@ class Batch {
 }  // namespace
 
 std::vector<std::string> esbuild_flags(const Options& o) {
-  return {"--minify",        "--target=" + o.js_target, "--legal-comments=" + o.legal_comments,
-          "--charset=utf8",  "--log-level=error",       "--color=false"};
+  return {"--minify",       "--target=" + o.js_target, "--legal-comments=" + o.legal_comments,
+          "--charset=utf8", "--log-level=error",       "--color=false"};
 }
 
 util::Result<util::Ok> check_esbuild_flags(const RunnerSettings& s) {
@@ -207,9 +207,9 @@ std::vector<MinifyOutput> run_esbuild(const std::vector<MinifyInput>& inputs,
   std::vector<MinifyOutput> outputs(inputs.size());
   if (inputs.empty()) return outputs;
   // At least one batch per worker, at most max_batch files or ~16 MB each.
-  size_t workers = std::min(size_t(std::max(1, tbb::this_task_arena::max_concurrency())),
-                            tbb::global_control::active_value(
-                                tbb::global_control::max_allowed_parallelism));
+  size_t workers =
+      std::min(size_t(std::max(1, tbb::this_task_arena::max_concurrency())),
+               tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
   workers = std::max<size_t>(1, workers);
   size_t per_batch = std::clamp((inputs.size() + workers - 1) / workers, size_t{1}, max_batch);
   std::vector<std::vector<size_t>> batches(1);

@@ -14,8 +14,8 @@ namespace assetpipe::transform {
 // One file to minify. Runners write `code` to a temporary file named by its
 // index (never by the input's own name: names are data, not arguments).
 struct MinifyInput {
-  std::string logical;  // for messages
-  std::string code;     // input bytes, its own sourceMappingURL comment removed
+  std::string logical;    // for messages
+  std::string code;       // input bytes, its own sourceMappingURL comment removed
   std::string extension;  // ".js", ".mjs", ".cjs", ".css"
 };
 

@@ -4,8 +4,8 @@
 #include <regex>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <tbb/parallel_for.h>
+#include <nlohmann/json.hpp>
 
 #include "transform/minify_comments.h"
 #include "util/file.h"

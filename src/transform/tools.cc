@@ -68,8 +68,8 @@ util::Result<std::string> version_of(ToolKind kind, const fs::path& path) {
   auto r = util::run_process({path.string(), "--version"}, po);
   if (!r) return util::fail(r.error());
   if (!r->success()) {
-    return util::fail(fmt::format("`{} --version` {}", util::printable(path.string()),
-                                  r->describe(po)));
+    return util::fail(
+        fmt::format("`{} --version` {}", util::printable(path.string()), r->describe(po)));
   }
   std::string v = trim(r->out);
   std::string prefix = std::string(tool_name(kind)) + " ";
@@ -125,7 +125,8 @@ std::vector<std::pair<fs::path, std::string>> tool_candidates(ToolKind kind,
 util::Result<Tool> find_tool(ToolKind kind, const Options& options) {
   const char* name = tool_name(kind);
   auto candidates = tool_candidates(kind, options);
-  bool explicit_choice = !(kind == ToolKind::Esbuild ? options.esbuild : options.lightningcss).empty();
+  bool explicit_choice =
+      !(kind == ToolKind::Esbuild ? options.esbuild : options.lightningcss).empty();
   std::vector<std::string> broken;
   for (const auto& [path, found_by] : candidates) {
     if (!is_executable_file(path)) {

@@ -28,8 +28,8 @@ struct Tool {
 const char* tool_name(ToolKind kind);
 
 // Where to look, in order, as (candidate path, how it was found). Paths may not exist.
-std::vector<std::pair<std::filesystem::path, std::string>> tool_candidates(
-    ToolKind kind, const Options& options);
+std::vector<std::pair<std::filesystem::path, std::string>> tool_candidates(ToolKind kind,
+                                                                           const Options& options);
 
 // The first candidate that exists and answers --version. A missing or broken
 // tool fails with a message that says how to install it or skip minification.

@@ -22,10 +22,10 @@ struct ProcessOptions {
 };
 
 struct ProcessResult {
-  int exit_code = -1;       // when exited normally
-  int signal = 0;           // when killed by a signal (not by us)
-  bool timed_out = false;   // killed by us: the timeout passed
-  bool interrupted = false; // killed by us: Ctrl-C / SIGTERM
+  int exit_code = -1;             // when exited normally
+  int signal = 0;                 // when killed by a signal (not by us)
+  bool timed_out = false;         // killed by us: the timeout passed
+  bool interrupted = false;       // killed by us: Ctrl-C / SIGTERM
   bool output_too_large = false;  // killed by us: max_output exceeded
   std::string out;
   std::string err;
