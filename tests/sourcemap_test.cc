@@ -293,3 +293,31 @@ TEST(SourceMap, ComposeDropsWhatTheInnerMapDoesNotCover) {
   EXPECT_FALSE(sm::compose(outer, inner).ok());
   EXPECT_FALSE(sm::compose("{}", sm::encode(inner)).ok());
 }
+
+// Hostile maps (random byte mutations of a real one) are refused or handled,
+// never a crash; run under -DASSETPIPE_SANITIZE=ON this also checks memory.
+TEST(SourceMap, SurvivesMutatedMaps) {
+  auto t = make_tokens({{"alpha", "beta", "\xC3\xA9gamma"}, {"delta", "epsilon"}});
+  std::string good = sm::encode(t.map);
+  std::mt19937 rng(7);
+  const std::string alphabet = "AZaz09+/,;\"{}[]:-gB\xC3\xFF";
+  size_t refused = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string m = good;
+    for (int k = 0, n = 1 + int(rng() % 4); k < n; ++k) {
+      size_t at = rng() % m.size();
+      m[at] = alphabet[rng() % alphabet.size()];
+    }
+    auto d = sm::decode(m);
+    if (!d.ok()) {
+      ++refused;
+      EXPECT_FALSE(d.error().empty());
+      continue;
+    }
+    for (int line = 0; line < 3; ++line) (void)sm::lookup(*d, line, int(rng() % 40));
+    (void)sm::shift_for_edits(m, t.text, {{3, 2, "xyz"}});
+    (void)sm::compose(m, good);
+    (void)sm::compose(good, m);
+  }
+  EXPECT_GT(refused, 100u);
+}
