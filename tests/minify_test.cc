@@ -453,3 +453,31 @@ TEST(Minify, ComposedMapAgreesWithEsbuildsOwn) {
   }
   EXPECT_GT(checked, 5000u);
 }
+
+// Names are data: files called like flags, with '=', spaces, quotes or
+// non-ASCII are minified like any other (the tools only see in/<n>.js).
+TEST(Minify, HostileNamesNeverReachTheTools) {
+  TempDir dir;
+  std::vector<std::string> names = {
+      "-dash-first.js", "--outdir=x.js",           "x=y.mjs", "caf\xc3\xa9 \xe2\x98\x95.js",
+      "quote\"d.cjs",   "dir with space/$HOME.js", "-d.css",  "semi;colon.css"};
+  for (const auto& n : names) {
+    write(dir / "in" / n, n.ends_with(".css")
+                              ? ".marker {\n  color: #ff0000;\n}\n"
+                              : "function hello(name) {\n  console.log(\"marker\", name);\n}\n"
+                                "hello(1);\n");
+  }
+  Options o = minify_options(dir / "in");
+  auto before = load_tree(o);
+  auto after = before;
+  Diagnostics diags;
+  transform::minify(after, o, diags);
+  EXPECT_EQ(diags.error_count() + diags.warning_count(), 0u) << all_messages(diags);
+  ASSERT_EQ(after.size(), names.size());
+  for (size_t i = 0; i < after.size(); ++i) {
+    EXPECT_LT(after[i].bytes.size(), before[i].bytes.size()) << after[i].logical;
+    ASSERT_TRUE(after[i].source_map.has_value());
+    EXPECT_EQ(nlohmann::json::parse(*after[i].source_map)["sources"][0],
+              fs::path(after[i].logical).filename().string());
+  }
+}
