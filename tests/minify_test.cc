@@ -481,3 +481,19 @@ TEST(Minify, HostileNamesNeverReachTheTools) {
               fs::path(after[i].logical).filename().string());
   }
 }
+
+TEST(Minify, InvalidUtf8IsLeftAloneWithAWarning) {
+  TempDir dir;
+  std::string latin1 = "var s = \"caf\xe9 na\xefve\";\nconsole.log(s, s.length);\n";
+  write(dir / "in/legacy.js", latin1);
+  write(dir / "in/ok.js", "var message = \"ok\";\nconsole.log(message, message.length);\n");
+  Options o = minify_options(dir / "in");
+  auto assets = load_tree(o);
+  Diagnostics diags;
+  transform::minify(assets, o, diags);
+  ASSERT_EQ(diags.warning_count(), 1u);
+  EXPECT_EQ(diags.sorted()[0].file, "legacy.js");
+  EXPECT_THAT(diags.sorted()[0].message, HasSubstr("not valid UTF-8"));
+  EXPECT_EQ(asset(assets, "legacy.js").bytes, latin1);  // byte for byte
+  EXPECT_LT(asset(assets, "ok.js").bytes.size(), read(dir / "in/ok.js").size());
+}

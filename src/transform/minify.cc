@@ -230,6 +230,13 @@ void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& dia
   for (size_t i = 0; i < assets.size(); ++i) {
     const Asset& a = assets[i];
     if (!should_minify(a, options)) continue;
+    if (!util::is_valid_utf8(a.bytes)) {
+      // The tools would silently turn the bytes into U+FFFD.
+      diags.warning(a.logical,
+                    "not minified: not valid UTF-8 (the minifiers would replace the "
+                    "invalid bytes); convert it to UTF-8");
+      continue;
+    }
     Job job;
     job.asset = i;
     job.input = {a.logical, strip_map_comment(a.bytes, a.kind),
