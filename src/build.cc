@@ -17,6 +17,7 @@
 #include "emit/manifest.h"
 #include "link/link.h"
 #include "scan/walk.h"
+#include "transform/minify.h"
 #include "util/file.h"
 #include "util/interrupt.h"
 
@@ -107,6 +108,10 @@ BuildResult build(const Options& options, Diagnostics& diags) {
   result.times.scan = seconds_since(t);
 
   // --- transform --- (minify and images plug in here)
+  t = Clock::now();
+  transform::minify(result.assets, options, diags);
+  result.times.minify = seconds_since(t);
+  util::throw_if_interrupted();
 
   // --- link ---
   t = Clock::now();

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "assetpipe/build.h"
+#include "transform/tools.h"
 
 namespace assetpipe::cli {
 
@@ -119,6 +120,19 @@ void finish_options(Options& o, const CliState& s) {
   }
 }
 
-void print_tool_versions(std::ostream& /*out*/) {}
+void print_tool_versions(std::ostream& out) {
+  Options o;
+  if (const char* e = std::getenv("ASSETPIPE_ESBUILD")) o.esbuild = e;
+  if (const char* e = std::getenv("ASSETPIPE_LIGHTNINGCSS")) o.lightningcss = e;
+  for (auto kind : {transform::ToolKind::Esbuild, transform::ToolKind::Lightningcss}) {
+    auto tool = transform::find_tool(kind, o);
+    if (tool) {
+      out << fmt::format("{} {} ({}, {})\n", transform::tool_name(kind), tool->version,
+                         tool->path.string(), tool->found_by);
+    } else {
+      out << fmt::format("{}: not found: {}\n", transform::tool_name(kind), tool.error());
+    }
+  }
+}
 
 }  // namespace assetpipe::cli
