@@ -16,6 +16,7 @@
 #include "emit/manifest.h"
 #include "link/link.h"
 #include "scan/walk.h"
+#include "transform/images.h"
 #include "util/file.h"
 #include "util/interrupt.h"
 
@@ -104,6 +105,10 @@ BuildResult build(const Options& options, Diagnostics& diags) {
   result.times.scan = seconds_since(t);
 
   // --- transform --- (minify and images plug in here)
+  t = Clock::now();
+  transform::make_image_variants(result.assets, options, diags);
+  result.times.images = seconds_since(t);
+  util::throw_if_interrupted();
 
   // --- link ---
   t = Clock::now();
