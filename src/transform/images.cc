@@ -23,22 +23,6 @@ bool is_encodable(const Asset& a) {
   return (a.kind == FileKind::Jpeg || a.kind == FileKind::Png) && a.map_of.empty();
 }
 
-// Lossy, or lossless when the rule says so (see docs/images.md): for `auto`, a
-// graphic PNG is encoded both ways and the smaller wins (lossless on a tie).
-util::Result<std::string> encode_webp_variant(const DecodedImage& image, const Options& options) {
-  WebpSettings lossy{options.webp_quality, false}, lossless{options.webp_quality, true};
-  switch (options.webp_lossless) {
-    case WebpLossless::On: return encode_webp(image, lossless);
-    case WebpLossless::Off: return encode_webp(image, lossy);
-    case WebpLossless::Auto: break;
-  }
-  auto lossy_bytes = encode_webp(image, lossy);
-  if (!lossy_bytes || !image.from_png || !looks_like_graphic(image)) return lossy_bytes;
-  auto lossless_bytes = encode_webp(image, lossless);
-  if (lossless_bytes && lossless_bytes->size() <= lossy_bytes->size()) return lossless_bytes;
-  return lossy_bytes;
-}
-
 util::Result<std::string> encode_variant(const std::string& format, const DecodedImage& image,
                                          const Options& options) {
   if (format == "webp") return encode_webp_variant(image, options);
@@ -95,6 +79,22 @@ std::vector<size_t> largest_first(const std::vector<Asset>& assets) {
 }
 
 }  // namespace
+
+// Lossy, or lossless when the rule says so (see docs/images.md): for `auto`, a
+// graphic PNG is encoded both ways and the smaller wins (lossless on a tie).
+util::Result<std::string> encode_webp_variant(const DecodedImage& image, const Options& options) {
+  WebpSettings lossy{options.webp_quality, false}, lossless{options.webp_quality, true};
+  switch (options.webp_lossless) {
+    case WebpLossless::On: return encode_webp(image, lossless);
+    case WebpLossless::Off: return encode_webp(image, lossy);
+    case WebpLossless::Auto: break;
+  }
+  auto lossy_bytes = encode_webp(image, lossy);
+  if (!lossy_bytes || !image.from_png || !looks_like_graphic(image)) return lossy_bytes;
+  auto lossless_bytes = encode_webp(image, lossless);
+  if (lossless_bytes && lossless_bytes->size() <= lossy_bytes->size()) return lossless_bytes;
+  return lossy_bytes;
+}
 
 bool looks_like_graphic(const DecodedImage& image) {
   std::unordered_set<uint32_t> colours;

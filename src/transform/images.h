@@ -22,6 +22,9 @@ void make_image_variants(std::vector<Asset>& assets, const Options& options, Dia
 std::vector<ImageVariant> variants_of(const Asset& asset, const Options& options,
                                       Diagnostics& diags);
 
+// The WebP variant's bytes, lossy or lossless by --webp-lossless (exposed for tests).
+util::Result<std::string> encode_webp_variant(const DecodedImage& image, const Options& options);
+
 // --webp-lossless auto: a PNG with at most 256 distinct colours is a graphic
 // (logo, icon, screenshot, diagram): encode it lossless as well, keep the smaller.
 bool looks_like_graphic(const DecodedImage& image);

@@ -49,7 +49,8 @@ struct JpegJob {
 void on_emit_message(j_common_ptr cinfo, int level) {
   if (level >= 0) return;  // trace messages
   int code = cinfo->err->msg_code;
-  if (code == JWRN_JPEG_EOF || code == JWRN_HIT_MARKER || code == JWRN_MUST_RESYNC) {
+  if (code == JWRN_JPEG_EOF || code == JWRN_HIT_MARKER || code == JWRN_MUST_RESYNC ||
+      code == JWRN_HUFF_BAD_CODE) {
     on_error_exit(cinfo);
   }
 }
