@@ -369,3 +369,21 @@ TEST(ImageBadInput, DecompressionBombsRefusedBeforeAllocating) {
   expect_copied_unchanged("big.jpg", write_jpeg(photo(64, 64)), "64x64", o);
   expect_copied_unchanged("big.png", write_png(photo(64, 64)), "over --max-pixels", o);
 }
+
+TEST(ImageVariants, AnimatedPngGetsNoVariantsAndANote) {
+  // An APNG: an acTL chunk (2 frames, loop forever) inserted after IHDR.
+  std::string png = write_png(photo(64, 48));
+  std::string actl("\x00\x00\x00\x08" "acTL" "\x00\x00\x00\x02\x00\x00\x00\x00", 16);
+  uint32_t crc = uint32_t(crc32(0, reinterpret_cast<const Bytef*>(actl.data() + 4), 12));
+  for (int s = 24; s >= 0; s -= 8) actl += char(crc >> s);
+  png.insert(8 + 25, actl);  // signature + IHDR chunk
+  ASSERT_TRUE(transform::decode_image(png, 1 << 30).ok()) << "libpng reads it as a still image";
+  std::vector<Asset> assets{image_asset("spin.png", png)};
+  Diagnostics diags;
+  transform::make_image_variants(assets, defaults(), diags);
+  EXPECT_TRUE(assets[0].variants.empty());
+  auto all = diags.sorted();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].severity, Severity::Note);
+  EXPECT_NE(all[0].message.find("animated PNG"), std::string::npos);
+}

@@ -10,6 +10,7 @@
 #include <tbb/parallel_for.h>
 
 #include "transform/avif_encoder.h"
+#include "transform/image_probe.h"
 #include "transform/webp_encoder.h"
 #include "util/file.h"
 #include "util/interrupt.h"
@@ -66,15 +67,19 @@ std::string variant_note(const Asset& asset, const ImageVariant& v) {
   return fmt::format("{} {} -> {} bytes", v.format, asset.bytes.size(), v.bytes.size());
 }
 
-// Largest first, so the last image to start is a small one; ties by path.
+// Most pixels first (encoding time follows pixels, not bytes), so the last
+// image to start is a small one; then by size; ties keep path order.
 std::vector<size_t> largest_first(const std::vector<Asset>& assets) {
-  std::vector<size_t> order;
+  std::vector<std::pair<uint64_t, size_t>> keyed;
   for (size_t i = 0; i < assets.size(); ++i) {
-    if (is_encodable(assets[i])) order.push_back(i);
+    if (is_encodable(assets[i])) keyed.emplace_back(probe_pixels(assets[i].bytes), i);
   }
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return assets[a].bytes.size() > assets[b].bytes.size();
+  std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first > b.first;
+    return assets[a.second].bytes.size() > assets[b.second].bytes.size();
   });
+  std::vector<size_t> order;
+  for (const auto& k : keyed) order.push_back(k.second);
   return order;
 }
 
@@ -115,6 +120,11 @@ bool looks_like_graphic(const DecodedImage& image) {
 std::vector<ImageVariant> variants_of(const Asset& asset, const Options& options,
                                       Diagnostics& diags) {
   std::vector<ImageVariant> variants;
+  if (is_animated_png(asset.bytes)) {
+    diags.note(asset.logical, "an animated PNG: no WebP/AVIF variants (they would show only the "
+                              "first frame); copied unchanged");
+    return variants;
+  }
   auto decoded = decode_image(asset.bytes, options.max_pixels);
   if (!decoded) {
     diags.warning(asset.logical, fmt::format("{}; copied unchanged", decoded.error()));
