@@ -82,6 +82,16 @@ TEST(ImageDecode, JpegIccProfileKept) {
   EXPECT_TRUE(plain.icc.empty());
 }
 
+TEST(ImageDecode, OnlyRgbProfilesKept) {
+  // A CMYK JPEG's profile describes CMYK data; the variants hold RGB.
+  Pixels src = photo(16, 16);
+  auto cmyk = decode_ok(write_jpeg(src, {.cmyk_adobe = true, .icc = icc_profile("CMYK")}));
+  EXPECT_TRUE(cmyk.icc.empty());
+  auto gray = decode_ok(write_jpeg(src, {.grayscale = true, .icc = icc_profile("GRAY")}));
+  EXPECT_TRUE(gray.icc.empty());
+  EXPECT_EQ(decode_ok(write_jpeg(src, {.icc = icc_profile("RGB ")})).icc, icc_profile("RGB "));
+}
+
 TEST(ImageDecode, PngEveryColourTypeAndDepthExact) {
   Pixels src = quadrants(23, 17);
   struct Case {

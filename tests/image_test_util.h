@@ -61,7 +61,7 @@ inline void fill(Pixels& p, int x0, int y0, int w, int h, uint8_t r, uint8_t g, 
 // A small well-formed ICC profile that libpng accepts: header, a 'wtpt' tag
 // and a private tag of pseudo-random bytes (libpng 1.6 rejects an iCCP chunk
 // under ~92 bytes, which a tiny profile would compress to).
-inline std::string icc_profile() {
+inline std::string icc_profile(const char* colour_space = "RGB ") {
   const uint32_t size = 400;
   std::string icc(size, '\0');
   auto put32 = [&](size_t at, uint32_t v) {
@@ -71,7 +71,7 @@ inline std::string icc_profile() {
   std::memcpy(&icc[4], "test", 4);
   put32(8, 0x02100000);  // version 2.1
   std::memcpy(&icc[12], "mntr", 4);
-  std::memcpy(&icc[16], "RGB ", 4);
+  std::memcpy(&icc[16], colour_space, 4);
   std::memcpy(&icc[20], "XYZ ", 4);
   std::memcpy(&icc[36], "acsp", 4);
   put32(68, 0x0000F6D6), put32(72, 0x00010000), put32(76, 0x0000D32D);  // D50

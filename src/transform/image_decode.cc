@@ -20,13 +20,26 @@ bool all_opaque(const std::vector<uint8_t>& rgba) {
   return true;
 }
 
+bool is_rgb_profile(std::string_view icc) {
+  return icc.size() >= 128 && icc.substr(16, 4) == "RGB ";
+}
+
 util::Result<DecodedImage> decode_image(std::string_view bytes, uint64_t max_pixels) {
   static constexpr std::string_view kPngSignature("\x89PNG\r\n\x1a\n", 8);
   static constexpr std::string_view kJpegSignature("\xFF\xD8\xFF", 3);
   if (bytes.empty()) return util::fail("the file is empty (zero bytes)");
-  if (bytes.starts_with(kJpegSignature)) return decode_jpeg(bytes, max_pixels);
-  if (bytes.starts_with(kPngSignature)) return decode_png(bytes, max_pixels);
-  return util::fail("not a JPEG or PNG file (its first bytes are neither signature)");
+  util::Result<DecodedImage> image = util::fail("");
+  if (bytes.starts_with(kJpegSignature)) {
+    image = decode_jpeg(bytes, max_pixels);
+  } else if (bytes.starts_with(kPngSignature)) {
+    image = decode_png(bytes, max_pixels);
+  } else {
+    return util::fail("not a JPEG or PNG file (its first bytes are neither signature)");
+  }
+  // The variants hold RGB pixels: a CMYK or grey profile would describe
+  // something else, so only an RGB profile travels with them.
+  if (image && !is_rgb_profile(image->icc)) image->icc.clear();
+  return image;
 }
 
 }  // namespace assetpipe::transform
