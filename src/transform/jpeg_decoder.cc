@@ -90,9 +90,9 @@ bool decode_pixels(JpegJob& job) {
   cinfo.err = jpeg_std_error(&job.err);
   job.err.error_exit = on_error_exit;
   job.err.emit_message = on_emit_message;
+  cinfo.client_data = &job;  // kept by jpeg_create_decompress; read by the handlers
   jpeg_create_decompress(&cinfo);
   job.created = true;
-  cinfo.client_data = &job;
   jpeg_mem_src(&cinfo, reinterpret_cast<const unsigned char*>(job.bytes.data()),
                static_cast<unsigned long>(job.bytes.size()));
   jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);
