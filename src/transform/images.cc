@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
-#include <numeric>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -12,7 +11,6 @@
 #include "transform/avif_encoder.h"
 #include "transform/image_probe.h"
 #include "transform/webp_encoder.h"
-#include "util/file.h"
 #include "util/interrupt.h"
 
 namespace assetpipe::transform {
@@ -35,7 +33,7 @@ std::string reason_to_skip(size_t variant_size, size_t original_size, double min
   if (variant_size >= original_size) return "larger than original";
   double saving = 1.0 - double(variant_size) / double(original_size);
   if (saving < min_saving) {
-    return fmt::format("saves {:.0f}%, under --min-image-saving {:.0f}%", saving * 100,
+    return fmt::format("saves {:.1f}%, under --min-image-saving {:g}%", saving * 100,
                        min_saving * 100);
   }
   return "";
