@@ -52,9 +52,9 @@ void add_build_options(CLI::App& cmd, Options& o, CliState& s) {
       ->check(CLI::Range(0, 100));
   cmd.add_option("--webp-lossless", s.webp_lossless, "auto|on|off (default auto)")
       ->check(CLI::IsMember({"auto", "on", "off"}));
-  cmd.add_option("--avif-quality", o.avif_quality, "AVIF quality 0-100")
+  cmd.add_option("--avif-quality", o.avif_quality, "AVIF quality 0-100 (default 60)")
       ->check(CLI::Range(0, 100));
-  cmd.add_option("--avif-speed", o.avif_speed, "AVIF encoder speed 0-10")
+  cmd.add_option("--avif-speed", o.avif_speed, "AVIF encoder speed 0-10, slow to fast (default 8)")
       ->check(CLI::Range(0, 10));
   cmd.add_option("--avif-yuv", s.avif_yuv, "420|444 (default 420)")
       ->check(CLI::IsMember({"420", "444"}));

@@ -11,6 +11,8 @@
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
 
+#include "assetpipe/progress.h"
+
 #include "assetpipe/build.h"
 #include "scan/classify.h"
 #include "transform/minify_comments.h"
@@ -255,7 +257,9 @@ void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& dia
   if (js.empty() && css.empty()) return;
   WorkDir work;
   auto js_out = run_js(js, options, work.path());
+  progress::done(js.size());
   auto css_out = run_css(css, options, work.path());
+  progress::done(css.size());
 
   // Results in asset order; a map consumed by several files goes to the first.
   std::vector<std::pair<size_t, size_t>> consumed;  // (map asset, owner asset)
