@@ -11,12 +11,15 @@
 #include <fmt/format.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_group.h>
 
 #include "assetpipe/progress.h"
 #include "emit/emit.h"
 #include "emit/manifest.h"
 #include "link/link.h"
 #include "scan/walk.h"
+#include "transform/images.h"
+#include "transform/minify.h"
 #include "util/file.h"
 #include "util/interrupt.h"
 
@@ -106,7 +109,31 @@ BuildResult build(const Options& options, Diagnostics& diags) {
   for (const auto& a : result.assets) result.bytes_in += a.bytes.size();
   result.times.scan = seconds_since(t);
 
-  // --- transform --- (minify and images plug in here)
+  // --- transform ---
+  // Minification (mostly external esbuild/lightningcss processes) and image
+  // encoding (CPU in this process) touch disjoint assets, so they overlap.
+  {
+    size_t work = 0;
+    for (const auto& a : result.assets) {
+      bool text = a.kind == FileKind::Js || a.kind == FileKind::Css;
+      bool image = a.kind == FileKind::Jpeg || a.kind == FileKind::Png;
+      work += (text && options.minify) || (image && options.images) ? 1 : 0;
+    }
+    progress::stage("optimizing", work);
+    tbb::task_group transforms;
+    transforms.run([&] {
+      auto t0 = Clock::now();
+      transform::minify(result.assets, options, diags);
+      result.times.minify = seconds_since(t0);
+    });
+    transforms.run([&] {
+      auto t0 = Clock::now();
+      transform::make_image_variants(result.assets, options, diags);
+      result.times.images = seconds_since(t0);
+    });
+    transforms.wait();  // rethrows the first exception of either
+  }
+  util::throw_if_interrupted();
 
   // --- link ---
   t = Clock::now();

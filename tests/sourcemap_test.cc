@@ -178,7 +178,9 @@ TEST(SourceMap, ShiftCountsUtf16AndMovesSegmentsInsideAnEditToItsStart) {
   std::stable_sort(t.map.lines[0].begin(), t.map.lines[0].end(),
                    [](auto& a, auto& b) { return a.column < b.column; });
   std::string old = "a\xF0\x9F\x98\x80.css";
-  std::vector<sm::TextEdit> edits = {{str, old.size(), "a\xF0\x9F\x98\x80.\xE2\x82\xAC" "12345.css"}};
+  std::vector<sm::TextEdit> edits = {{str, old.size(),
+                                      "a\xF0\x9F\x98\x80.\xE2\x82\xAC"
+                                      "12345.css"}};
   auto shifted = sm::shift_for_edits(sm::encode(t.map), t.text, edits);
   ASSERT_TRUE(shifted.ok()) << shifted.error();
   std::string edited = apply_edits(t.text, edits);
@@ -199,7 +201,8 @@ TEST(SourceMap, ShiftCountsUtf16AndMovesSegmentsInsideAnEditToItsStart) {
 TEST(SourceMap, ShiftManyRandomEditsOnOneLine) {
   std::mt19937 rng(42);
   std::vector<std::string> words;
-  for (int i = 0; i < 200; ++i) words.push_back("w" + std::to_string(i) + std::string(rng() % 5, 'x'));
+  for (int i = 0; i < 200; ++i)
+    words.push_back("w" + std::to_string(i) + std::string(rng() % 5, 'x'));
   auto t = make_tokens({words, words});
   std::vector<sm::TextEdit> edits;
   // Replace every third token of the first line, with random lengths.
@@ -220,11 +223,11 @@ TEST(SourceMap, ShiftManyRandomEditsOnOneLine) {
 TEST(SourceMap, ShiftRejectsBadEdits) {
   auto t = make_tokens({{"a", "bb"}, {"c"}});
   std::string map = sm::encode(t.map);
-  EXPECT_FALSE(sm::shift_for_edits(map, t.text, {{2, 5, "x"}}).ok());          // spans \n
-  EXPECT_FALSE(sm::shift_for_edits(map, t.text, {{0, 1, "x\ny"}}).ok());       // adds \n
+  EXPECT_FALSE(sm::shift_for_edits(map, t.text, {{2, 5, "x"}}).ok());              // spans \n
+  EXPECT_FALSE(sm::shift_for_edits(map, t.text, {{0, 1, "x\ny"}}).ok());           // adds \n
   EXPECT_FALSE(sm::shift_for_edits(map, t.text, {{2, 2, "x"}, {1, 1, ""}}).ok());  // unsorted
   EXPECT_FALSE(sm::shift_for_edits(map, t.text, {{2, 2, "x"}, {3, 1, ""}}).ok());  // overlap
-  EXPECT_FALSE(sm::shift_for_edits(map, t.text, {{100, 1, ""}}).ok());         // outside
+  EXPECT_FALSE(sm::shift_for_edits(map, t.text, {{100, 1, ""}}).ok());             // outside
   EXPECT_FALSE(sm::shift_for_edits("{}", t.text, {}).ok());
   auto none = sm::shift_for_edits(map, t.text, {});
   ASSERT_TRUE(none.ok());
@@ -232,7 +235,8 @@ TEST(SourceMap, ShiftRejectsBadEdits) {
 }
 
 TEST(SourceMap, SetFileKeepsOtherFields) {
-  std::string in = R"({"version":3,"sources":["a.js"],"x_custom":[1],"names":[],"mappings":"AAAA"})";
+  std::string in =
+      R"({"version":3,"sources":["a.js"],"x_custom":[1],"names":[],"mappings":"AAAA"})";
   auto out = sm::set_file(in, "main.0123456789.js");
   ASSERT_TRUE(out.ok());
   auto j = json::parse(*out);
@@ -256,7 +260,8 @@ TEST(SourceMap, ComposeTracesThroughTheIntermediate) {
   outer.file = "bundle.min.js";
   outer.sources = {"bundle.js"};
   outer.names = {"t", "p", "c"};
-  outer.lines = {{{0, 0, 0, 0}, {4, 0, 0, 4, 0}, {6, 0, 0, 12, 1}, {8, 0, 0, 20, 2}, {9, 0, 0, 99}}};
+  outer.lines = {
+      {{0, 0, 0, 0}, {4, 0, 0, 4, 0}, {6, 0, 0, 12, 1}, {8, 0, 0, 20, 2}, {9, 0, 0, 99}}};
   auto composed = sm::compose(sm::encode(outer), sm::encode(inner));
   ASSERT_TRUE(composed.ok()) << composed.error();
   auto m = sm::decode(*composed);
@@ -287,4 +292,32 @@ TEST(SourceMap, ComposeDropsWhatTheInnerMapDoesNotCover) {
   outer.sources.push_back("j.js");
   EXPECT_FALSE(sm::compose(outer, inner).ok());
   EXPECT_FALSE(sm::compose("{}", sm::encode(inner)).ok());
+}
+
+// Hostile maps (random byte mutations of a real one) are refused or handled,
+// never a crash; run under -DASSETPIPE_SANITIZE=ON this also checks memory.
+TEST(SourceMap, SurvivesMutatedMaps) {
+  auto t = make_tokens({{"alpha", "beta", "\xC3\xA9gamma"}, {"delta", "epsilon"}});
+  std::string good = sm::encode(t.map);
+  std::mt19937 rng(7);
+  const std::string alphabet = "AZaz09+/,;\"{}[]:-gB\xC3\xFF";
+  size_t refused = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string m = good;
+    for (int k = 0, n = 1 + int(rng() % 4); k < n; ++k) {
+      size_t at = rng() % m.size();
+      m[at] = alphabet[rng() % alphabet.size()];
+    }
+    auto d = sm::decode(m);
+    if (!d.ok()) {
+      ++refused;
+      EXPECT_FALSE(d.error().empty());
+      continue;
+    }
+    for (int line = 0; line < 3; ++line) (void)sm::lookup(*d, line, int(rng() % 40));
+    (void)sm::shift_for_edits(m, t.text, {{3, 2, "xyz"}});
+    (void)sm::compose(m, good);
+    (void)sm::compose(good, m);
+  }
+  EXPECT_GT(refused, 100u);
 }

@@ -49,8 +49,8 @@ struct Options {
   bool image_avif = true;
   int webp_quality = 80;
   WebpLossless webp_lossless = WebpLossless::Auto;
-  int avif_quality = 60;
-  int avif_speed = 8;
+  int avif_quality = 60;  // measured: docs/images.md
+  int avif_speed = 8;     // measured: docs/images.md
   bool avif_yuv444 = false;
   double min_image_saving = 0.10;
   uint64_t max_pixels = 50'000'000;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "assetpipe/build.h"
+#include "transform/tools.h"
 
 namespace assetpipe::cli {
 
@@ -51,9 +52,9 @@ void add_build_options(CLI::App& cmd, Options& o, CliState& s) {
       ->check(CLI::Range(0, 100));
   cmd.add_option("--webp-lossless", s.webp_lossless, "auto|on|off (default auto)")
       ->check(CLI::IsMember({"auto", "on", "off"}));
-  cmd.add_option("--avif-quality", o.avif_quality, "AVIF quality 0-100")
+  cmd.add_option("--avif-quality", o.avif_quality, "AVIF quality 0-100 (default 60)")
       ->check(CLI::Range(0, 100));
-  cmd.add_option("--avif-speed", o.avif_speed, "AVIF encoder speed 0-10")
+  cmd.add_option("--avif-speed", o.avif_speed, "AVIF encoder speed 0-10, slow to fast (default 8)")
       ->check(CLI::Range(0, 10));
   cmd.add_option("--avif-yuv", s.avif_yuv, "420|444 (default 420)")
       ->check(CLI::IsMember({"420", "444"}));
@@ -119,6 +120,19 @@ void finish_options(Options& o, const CliState& s) {
   }
 }
 
-void print_tool_versions(std::ostream& /*out*/) {}
+void print_tool_versions(std::ostream& out) {
+  Options o;
+  if (const char* e = std::getenv("ASSETPIPE_ESBUILD")) o.esbuild = e;
+  if (const char* e = std::getenv("ASSETPIPE_LIGHTNINGCSS")) o.lightningcss = e;
+  for (auto kind : {transform::ToolKind::Esbuild, transform::ToolKind::Lightningcss}) {
+    auto tool = transform::find_tool(kind, o);
+    if (tool) {
+      out << fmt::format("{} {} ({}, {})\n", transform::tool_name(kind), tool->version,
+                         tool->path.string(), tool->found_by);
+    } else {
+      out << fmt::format("{}: not found: {}\n", transform::tool_name(kind), tool.error());
+    }
+  }
+}
 
 }  // namespace assetpipe::cli

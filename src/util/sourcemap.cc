@@ -399,7 +399,8 @@ Result<SourceMap> compose(const SourceMap& outer, const SourceMap& inner) {
           if (in.name >= 0) {
             traced.name = add_name(size_t(in.name), inner.names[size_t(in.name)]);
           } else if (s.name >= 0) {
-            traced.name = add_name(inner.names.size() + size_t(s.name), outer.names[size_t(s.name)]);
+            traced.name =
+                add_name(inner.names.size() + size_t(s.name), outer.names[size_t(s.name)]);
           }
         }
       }

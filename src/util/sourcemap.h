@@ -15,8 +15,8 @@
 namespace assetpipe::util::sourcemap {
 
 struct TextEdit {
-  size_t offset;       // byte offset into the generated text
-  size_t old_length;   // bytes replaced
+  size_t offset;      // byte offset into the generated text
+  size_t old_length;  // bytes replaced
   std::string replacement;
 };
 
@@ -51,7 +51,8 @@ struct Position {
 };
 
 Result<SourceMap> decode(std::string_view map_json);
-// Deterministic JSON: {"version":3,"file":...,"sources":...,"sourcesContent":...,"names":...,"mappings":...}
+// Deterministic JSON:
+// {"version":3,"file":...,"sources":...,"sourcesContent":...,"names":...,"mappings":...}
 std::string encode(const SourceMap& map);
 
 // The VLQ "mappings" string alone.

@@ -1,0 +1,32 @@
+// The image stage: WebP and AVIF variants of every JPEG and PNG.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "assetpipe/asset.h"
+#include "assetpipe/diagnostics.h"
+#include "assetpipe/options.h"
+#include "transform/image_decode.h"
+
+namespace assetpipe::transform {
+
+// For every Jpeg/Png asset (options.images on): decode once, encode the
+// enabled formats from the same pixels, fill asset.variants. Runs in parallel
+// over the TBB pool, largest images first; encoders single-threaded each.
+// A bad image: diags.warning(asset.logical, "<decoder reason>; copied
+// unchanged") and no variants.
+void make_image_variants(std::vector<Asset>& assets, const Options& options, Diagnostics& diags);
+
+// The variants of one image (exposed for tests).
+std::vector<ImageVariant> variants_of(const Asset& asset, const Options& options,
+                                      Diagnostics& diags);
+
+// The WebP variant's bytes, lossy or lossless by --webp-lossless (exposed for tests).
+util::Result<std::string> encode_webp_variant(const DecodedImage& image, const Options& options);
+
+// --webp-lossless auto: a PNG with at most 256 distinct colours is a graphic
+// (logo, icon, screenshot, diagram): encode it lossless as well, keep the smaller.
+bool looks_like_graphic(const DecodedImage& image);
+
+}  // namespace assetpipe::transform

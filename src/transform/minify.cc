@@ -1,0 +1,280 @@
+#include "transform/minify.h"
+
+#include <stdlib.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <filesystem>
+#include <map>
+
+#include <fmt/format.h>
+#include <tbb/parallel_for.h>
+
+#include "assetpipe/progress.h"
+
+#include "assetpipe/build.h"
+#include "scan/classify.h"
+#include "transform/minify_comments.h"
+#include "transform/minify_esbuild.h"
+#include "transform/minify_lightningcss.h"
+#include "transform/tools.h"
+#include "util/file.h"
+#include "util/glob.h"
+#include "util/interrupt.h"
+#include "util/sourcemap.h"
+
+namespace fs = std::filesystem;
+namespace sm = assetpipe::util::sourcemap;
+
+namespace assetpipe::transform {
+namespace {
+
+constexpr size_t kMaxBatch = 400;
+
+// One file's work: its input for the tool and the map it came with.
+struct Job {
+  size_t asset = 0;
+  MinifyInput input;
+  std::optional<std::string> input_map;   // JSON
+  std::optional<size_t> input_map_asset;  // index of the .map asset, when a file
+  std::string input_map_dir;              // folder its `sources` are relative to
+  std::string input_map_name;             // for messages
+};
+
+std::string folder_of(std::string_view logical) {
+  return fs::path(std::string(logical)).parent_path().generic_string();
+}
+
+std::string base_name(std::string_view logical) {
+  return fs::path(std::string(logical)).filename().generic_string();
+}
+
+void find_input_map(Job& job, const Asset& a, const std::vector<Asset>& assets,
+                    const std::map<std::string_view, size_t>& by_logical, const Options& options,
+                    Diagnostics& diags) {
+  auto comment = find_map_comment(a.bytes, a.kind);
+  if (!comment) return;
+  if (auto inline_map = decode_data_url(comment->url)) {
+    job.input_map = std::move(*inline_map);
+    job.input_map_dir = folder_of(a.logical);
+    job.input_map_name = a.logical + " (inline map)";
+    return;
+  }
+  auto path = resolve_map_url(comment->url, a.logical, options.base);
+  if (!path) return;  // remote or data: URL in another form: nothing to compose with
+  auto it = by_logical.find(*path);
+  if (it == by_logical.end() || assets[it->second].kind != FileKind::SourceMap) {
+    diags.warning(a.logical, fmt::format("its sourceMappingURL names {}, which is not a .map in "
+                                         "the input; its new map stops at this file",
+                                         util::printable(*path)));
+    return;
+  }
+  job.input_map = assets[it->second].bytes;
+  job.input_map_asset = it->second;
+  job.input_map_dir = folder_of(*path);
+  job.input_map_name = *path;
+}
+
+// Sources of `map` (relative to `from`) made relative to `to`; URLs and absolute paths kept.
+void rebase_sources(sm::SourceMap& map, const std::string& from, const std::string& to) {
+  for (auto& s : map.sources) {
+    if (s.empty() || s.front() == '/' || s.find(':') != std::string::npos) continue;
+    fs::path full = (fs::path(from) / s).lexically_normal();
+    s = full.lexically_relative(to.empty() ? fs::path(".") : fs::path(to)).generic_string();
+  }
+}
+
+// The map to emit for a minified asset: the tool's map with `sources` made
+// relative to the asset's folder, composed with the input's own map when it
+// has one. An unusable input map is a warning (the tool's map is used); a
+// broken map from the tool is a failure.
+util::Result<std::string> final_map(const Asset& a, const Job& job, const MinifyOutput& out,
+                                    bool& composed, Diagnostics& diags) {
+  auto outer = sm::decode(out.map);
+  if (!outer) return util::fail("the minifier wrote a broken source map: " + outer.error());
+  outer->sources = {base_name(a.logical)};
+  outer->file = base_name(a.logical);
+  composed = false;
+  if (job.input_map) {
+    auto inner = sm::decode(*job.input_map);
+    if (inner) {
+      rebase_sources(*inner, job.input_map_dir, folder_of(a.logical));
+      auto c = sm::compose(*outer, *inner);
+      if (c) {
+        composed = true;
+        return sm::encode(*c);
+      }
+      inner = util::fail(c.error());
+    }
+    diags.warning(job.input_map_name,
+                  fmt::format("cannot use this source map ({}); the new map of {} stops at that "
+                              "file as it was instead of its original sources",
+                              inner.error(), util::printable(a.logical)));
+  }
+  return sm::encode(*outer);
+}
+
+void report_failure(const Asset& a, const MinifyOutput& out, const Options& options,
+                    Diagnostics& diags) {
+  if (options.keep_going) {
+    diags.warning(a.logical, out.error + "; emitted unminified (--keep-going)", out.line,
+                  out.column);
+  } else {
+    diags.error(a.logical,
+                out.error +
+                    "; fix it, skip it with --no-minify-glob, or emit it unminified with "
+                    "--keep-going",
+                out.line, out.column);
+  }
+}
+
+// Applies one result; returns the input map asset it consumed, if any.
+std::optional<size_t> apply(Asset& a, const Job& job, const MinifyOutput& out,
+                            const Options& options, Diagnostics& diags) {
+  if (!out.ok) {
+    report_failure(a, out, options, diags);
+    return std::nullopt;
+  }
+  if (out.code.size() >= a.bytes.size()) {
+    a.notes.push_back(
+        fmt::format("not minified: the result ({} bytes) was not smaller", out.code.size()));
+    return std::nullopt;
+  }
+  bool composed = false;
+  if (options.sourcemap == SourceMapMode::External) {
+    auto map = final_map(a, job, out, composed, diags);
+    if (!map) {
+      report_failure(a, MinifyOutput{.error = map.error()}, options, diags);
+      return std::nullopt;
+    }
+    a.source_map = std::move(*map);
+  } else {
+    composed = true;  // the input map is dropped with the comment
+  }
+  a.notes.push_back(fmt::format("minified {} -> {} bytes", a.bytes.size(), out.code.size()));
+  a.bytes = out.code;
+  return composed ? job.input_map_asset : std::nullopt;
+}
+
+class WorkDir {
+ public:
+  WorkDir() {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/assetpipe-minify-XXXXXX";
+    if (!::mkdtemp(tmpl.data())) {
+      throw Error(fmt::format("cannot create a temporary folder in {} for minifying: {}",
+                              util::printable(tmpl), std::strerror(errno)));
+    }
+    path_ = tmpl;
+  }
+  ~WorkDir() { util::remove_tree(path_); }
+  WorkDir(const WorkDir&) = delete;
+  WorkDir& operator=(const WorkDir&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+RunnerSettings settings_for(ToolKind kind, const Options& options, const fs::path& work,
+                            std::vector<std::string> flags) {
+  auto tool = find_tool(kind, options);
+  if (!tool) throw Error(tool.error());
+  RunnerSettings s;
+  s.tool = std::move(*tool);
+  s.work_dir = work;
+  s.source_maps = options.sourcemap == SourceMapMode::External;
+  s.timeout = std::chrono::seconds(std::max(1u, options.tool_timeout_seconds));
+  s.tool_flags = std::move(flags);
+  return s;
+}
+
+std::vector<MinifyOutput> run_js(const std::vector<Job>& jobs, const Options& options,
+                                 const fs::path& work) {
+  if (jobs.empty()) return {};
+  RunnerSettings s = settings_for(ToolKind::Esbuild, options, work, esbuild_flags(options));
+  if (auto ok = check_esbuild_flags(s); !ok) throw Error(ok.error());
+  std::vector<MinifyInput> inputs;
+  for (const auto& j : jobs) inputs.push_back(j.input);
+  return run_esbuild(inputs, s, kMaxBatch);
+}
+
+std::vector<MinifyOutput> run_css(const std::vector<Job>& jobs, const Options& options,
+                                  const fs::path& work) {
+  if (jobs.empty()) return {};
+  std::string targets = css_targets(options);
+  RunnerSettings s =
+      settings_for(ToolKind::Lightningcss, options, work, lightningcss_flags(targets));
+  if (auto ok = check_lightningcss_flags(s, targets); !ok) throw Error(ok.error());
+  std::vector<MinifyInput> inputs;
+  for (const auto& j : jobs) inputs.push_back(j.input);
+  return run_lightningcss(inputs, s);
+}
+
+}  // namespace
+
+bool should_minify(const Asset& a, const Options& options) {
+  if (!options.minify || a.fingerprinted) return false;
+  if (a.kind != FileKind::Js && a.kind != FileKind::Css) return false;
+  if (a.bytes.find_first_not_of(" \t\r\n") == std::string::npos) return false;
+  for (const auto& g : options.no_minify_globs) {
+    if (util::glob_match(g, a.logical)) return false;
+  }
+  return true;
+}
+
+void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& diags) {
+  if (!options.minify) return;
+  std::map<std::string_view, size_t> by_logical;
+  for (size_t i = 0; i < assets.size(); ++i) by_logical.emplace(assets[i].logical, i);
+  std::vector<Job> js, css;
+  for (size_t i = 0; i < assets.size(); ++i) {
+    const Asset& a = assets[i];
+    if (!should_minify(a, options)) continue;
+    if (!util::is_valid_utf8(a.bytes)) {
+      // The tools would silently turn the bytes into U+FFFD.
+      diags.warning(a.logical,
+                    "not minified: not valid UTF-8 (the minifiers would replace the "
+                    "invalid bytes); convert it to UTF-8");
+      continue;
+    }
+    Job job;
+    job.asset = i;
+    job.input = {a.logical, strip_map_comment(a.bytes, a.kind),
+                 scan::split_extension(a.logical).second};
+    if (a.kind == FileKind::Js) {
+      std::string ext = job.input.extension;
+      std::transform(ext.begin(), ext.end(), ext.begin(),
+                     [](unsigned char c) { return char(std::tolower(c)); });
+      job.input.extension = ext == ".mjs" || ext == ".cjs" ? ext : ".js";
+    } else {
+      job.input.extension = ".css";
+    }
+    find_input_map(job, a, assets, by_logical, options, diags);
+    (a.kind == FileKind::Js ? js : css).push_back(std::move(job));
+  }
+  if (js.empty() && css.empty()) return;
+  WorkDir work;
+  auto js_out = run_js(js, options, work.path());
+  progress::done(js.size());
+  auto css_out = run_css(css, options, work.path());
+  progress::done(css.size());
+
+  // Results in asset order; a map consumed by several files goes to the first.
+  std::vector<std::pair<size_t, size_t>> consumed;  // (map asset, owner asset)
+  auto apply_all = [&](std::vector<Job>& jobs, std::vector<MinifyOutput>& outs) {
+    for (size_t k = 0; k < jobs.size(); ++k) {
+      auto map = apply(assets[jobs[k].asset], jobs[k], outs[k], options, diags);
+      if (map) consumed.emplace_back(*map, jobs[k].asset);
+    }
+  };
+  apply_all(js, js_out);
+  apply_all(css, css_out);
+  std::sort(consumed.begin(), consumed.end());
+  for (const auto& [map, owner] : consumed) {
+    if (assets[map].map_of.empty()) assets[map].map_of = assets[owner].logical;
+  }
+}
+
+}  // namespace assetpipe::transform
