@@ -40,31 +40,67 @@ void expect_all_references_resolve(const fs::path& out, size_t at_least) {
 }  // namespace
 
 TEST(LinkEndToEnd, EveryReferenceInTheOutputResolves) {
+  // Default options: JS and CSS minified, maps written, images with variants.
   TempDir t;
   copy_fixture("link/site", t / "in");
   auto r = build(t / "in", t / "out");
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
   expect_all_references_resolve(t / "out", 25);
   auto names = output_names(t / "out");
-  // Entries keep their names; the rest is hashed.
   EXPECT_EQ(names["index.html"], "index.html");
   EXPECT_EQ(names["sw.js"], "sw.js");
   EXPECT_EQ(names["site.webmanifest"], "site.webmanifest");
   EXPECT_NE(names["css/main.css"], "css/main.css");
+  // Every map is named after its file, which points at it, and names the file.
+  size_t maps = 0;
+  for (const auto& [path, bytes] : snapshot(t / "out")) {
+    if (!path.ends_with(".map")) continue;
+    ++maps;
+    std::string file = path.substr(0, path.size() - 4);
+    std::string base = fs::path(file).filename().string();
+    auto map = nlohmann::json::parse(bytes);
+    EXPECT_EQ(map["file"], base) << path;
+    EXPECT_NE(read(t / "out" / file).find("sourceMappingURL=" + base + ".map"), std::string::npos)
+        << file;
+  }
+  EXPECT_GE(maps, 5u);
+  // A cycle (app.js <-> helper.js) shares one hash.
+  auto hash = [](const std::string& n) { return n.substr(n.size() - 13, 10); };
+  EXPECT_EQ(hash(names["js/app.js"]), hash(names["js/helper.js"]));
+}
+
+TEST(LinkEndToEnd, RewritesTouchOnlyTheReferences) {
+  TempDir t;
+  copy_fixture("link/site", t / "in");
+  auto r = build(t / "in", t / "out", {"--no-minify"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  expect_all_references_resolve(t / "out", 25);
+  auto names = output_names(t / "out");
   // Nothing in comments or unrelated strings was touched.
   std::string css = read(t / "out" / names["css/main.css"]);
   EXPECT_NE(css.find("/* url(../img/commented.png) */"), std::string::npos);
   EXPECT_NE(css.find("content: \"url(../img/not-a-reference.png)\""), std::string::npos);
+  EXPECT_NE(css.find("url( ../" + names["img/hero.png"] + " ) center"), std::string::npos) << css;
   std::string html = read(t / "out/index.html");
   EXPECT_NE(html.find("<!-- <link rel=\"stylesheet\" href=\"css/commented-out.css\"> -->"),
             std::string::npos);
   EXPECT_NE(html.find("href=\"" + names["css/main.css"] + "?v=3\""), std::string::npos);
   EXPECT_NE(html.find("url(&quot;" + names["img/icon.png"] + "&quot;)"), std::string::npos);
+  EXPECT_NE(html.find("<title>assetpipe link fixture &amp; <img src=\"not-a-reference.png\">"),
+            std::string::npos);
   // The service worker's importScripts follows the worker's new name.
   EXPECT_EQ(read(t / "out/sw.js"), "importScripts(\"/" + names["js/worker.js"] + "\");\n");
-  // A cycle (app.js <-> helper.js) shares one hash.
-  auto hash = [](const std::string& n) { return n.substr(n.size() - 13, 10); };
-  EXPECT_EQ(hash(names["js/app.js"]), hash(names["js/helper.js"]));
+  // Byte for byte the input except for the names.
+  std::string in_html = read(t / "in/index.html");
+  for (const auto& [logical, name] : names) {
+    if (logical == name) continue;
+    for (size_t at = 0; (at = in_html.find(logical, at)) != std::string::npos;) {
+      in_html.replace(at, logical.size(), name);
+      at += name.size();
+    }
+  }
+  EXPECT_EQ(html, in_html);
 }
 
 TEST(LinkEndToEnd, ChangingOneImageRenamesExactlyWhatReachesIt) {

@@ -14,6 +14,7 @@
 #include "link/js_scanner.h"
 #include "link/json_scanner.h"
 #include "link/naming.h"
+#include "link/positions.h"
 #include "link/source_maps.h"
 #include "link/url.h"
 #include "util/file.h"
@@ -50,44 +51,6 @@ ScanResult scan_asset(const Asset& a) {
       return {};
   }
 }
-
-// 1-based line and column (in code points) of byte offsets of one text;
-// the line starts are found once, on first use.
-class LineIndex {
- public:
-  explicit LineIndex(std::string_view text) : text_(text) {}
-
-  std::pair<int, int> at(size_t offset) {
-    if (starts_.empty()) {
-      starts_.push_back(0);
-      for (size_t k = 0; k < text_.size(); ++k) {
-        if (text_[k] == '\n') starts_.push_back(k + 1);
-      }
-    }
-    offset = std::min(offset, text_.size());
-    auto it = std::upper_bound(starts_.begin(), starts_.end(), offset) - 1;
-    // Queries come in increasing order: continue counting from the last one
-    // on the same line (a long minified line stays linear).
-    size_t from = *it;
-    int column = 1;
-    if (last_offset_ >= from && last_offset_ <= offset && last_column_ > 0) {
-      from = last_offset_;
-      column = last_column_;
-    }
-    for (size_t k = from; k < offset; ++k) {
-      if ((static_cast<unsigned char>(text_[k]) & 0xC0) != 0x80) ++column;
-    }
-    last_offset_ = offset;
-    last_column_ = column;
-    return {static_cast<int>(it - starts_.begin()) + 1, column};
-  }
-
- private:
-  std::string_view text_;
-  std::vector<size_t> starts_;
-  size_t last_offset_ = 0;
-  int last_column_ = 0;
-};
 
 bool has_extension(std::string_view logical) {
   auto name = base_name(logical);
@@ -150,9 +113,12 @@ class Linker {
   std::vector<char> renamed_;       // per asset (char: written from several threads)
   std::vector<char> map_appended_;  // the map came from transform: append a comment
 
-  void warn(const Asset& a, LineIndex& lines, const DecodedText& at, const std::string& message) {
-    auto [line, column] = lines.at(at.raw.empty() ? 0 : at.raw[0]);
-    diags_.warning(a.logical, message, line, column);
+  void warn(const Asset& a, SourcePositions& where, const DecodedText& at,
+            const std::string& message) {
+    size_t begin = at.raw.empty() ? 0 : at.raw.front();
+    size_t end = at.raw.empty() ? 0 : at.raw.back();
+    Position p = where.at(begin, std::string_view(a.bytes).substr(begin, end - begin));
+    diags_.warning(a.logical, message + p.origin, p.line, p.column);
   }
 
   // The folder relative references of `a` resolve against, or nullopt when
@@ -175,22 +141,23 @@ class Linker {
     if (!scan.problem.empty()) diags_.warning(a.logical, scan.problem);
     std::vector<Link> out;
     auto folder = reference_folder(a, scan);
-    LineIndex lines(a.bytes);
+    SourcePositions where(a);
     bool noted_dynamic = false;
     for (auto& ref : scan.refs) {
       if (ref.kind == RefKind::DynamicExpression) {
         if (!noted_dynamic && options_.verbosity == Verbosity::Verbose) {
-          auto [line, column] = lines.at(ref.url.raw[0]);
-          diags_.add({Severity::Note, a.logical, line, column,
+          Position p = where.at(ref.url.raw[0]);
+          diags_.add({Severity::Note, a.logical, p.line, p.column,
                       "import() of an expression: its target is not known before run time, so "
-                      "it is not rewritten"});
+                      "it is not rewritten" +
+                          p.origin});
         }
         noted_dynamic = true;
         continue;
       }
       Link l;
       l.ref = Reference{ref.url.trimmed(), ref.kind, ref.module_specifier};
-      if (auto t = resolve_one(a, lines, l, folder)) {
+      if (auto t = resolve_one(a, where, l, folder)) {
         l.target = l.named = *t;
         l.map_comment = ref.kind == RefKind::SourceMap && assets_[*t].kind == FileKind::SourceMap &&
                         (a.kind == FileKind::Js || a.kind == FileKind::Css);
@@ -200,7 +167,7 @@ class Linker {
     return out;
   }
 
-  std::optional<size_t> resolve_one(const Asset& a, LineIndex& lines, Link& l,
+  std::optional<size_t> resolve_one(const Asset& a, SourcePositions& where, Link& l,
                                     const std::optional<std::string>& folder) {
     const std::string& url = l.ref.url.text;
     if (classify_url(url, l.ref.module_specifier) != UrlKind::Path) return std::nullopt;
@@ -210,7 +177,7 @@ class Linker {
     auto r = resolve_path(percent_decode(url.substr(0, l.path_end)), *folder, base_);
     if (!r) {
       if (!soft) {
-        warn(a, lines, l.ref.url,
+        warn(a, where, l.ref.url,
              fmt::format("reference {} {}; left as is", util::printable(url), r.error()));
       }
       return std::nullopt;
@@ -221,7 +188,7 @@ class Linker {
     auto it = by_logical_.find(logical);
     if (it == by_logical_.end()) {
       if (!soft || (!folder_url && has_extension(logical))) {
-        warn(a, lines, l.ref.url,
+        warn(a, where, l.ref.url,
              fmt::format("reference {} points at {}, which is not in the input; left as is",
                          util::printable(url), util::printable(logical)));
       }
@@ -243,8 +210,8 @@ class Linker {
         Asset& map = assets_[l.target];
         auto rebased = rebase_sources(map.bytes, folder_of(map.logical), folder_of(a.logical));
         if (!rebased) {
-          LineIndex lines(a.bytes);
-          warn(a, lines, l.ref.url,
+          SourcePositions where(a);
+          warn(a, where, l.ref.url,
                fmt::format("{} {}; it is kept as a file of its own", util::printable(map.logical),
                            rebased.error()));
           l.map_comment = false;
