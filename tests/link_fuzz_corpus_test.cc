@@ -45,6 +45,9 @@ TEST(LinkFuzzCorpus, Svg) {
 TEST(LinkFuzzCorpus, Manifest) {
   EXPECT_GT(replay("json", [](auto s) { return scan_webmanifest(s); }), 10u);
 }
+TEST(LinkFuzzCorpus, ImportMap) {
+  EXPECT_GT(replay("json", [](auto s) { return scan_import_map(s); }), 10u);
+}
 
 TEST(LinkFuzzCorpus, InvariantCheckCatchesABrokenResult) {
   // The check itself can fail: an offset past the input is reported.
