@@ -57,13 +57,17 @@ class JsScanner {
   size_t i_ = 0;
   ScanResult result_;
   std::vector<bool> braces_;              // true: the '{' opened a template substitution
-  std::array<Token, 10> window_{};        // the last significant tokens, newest last
+  std::array<Token, 10> window_{};        // the last significant tokens (a ring)
+  size_t newest_ = 0;                     // index of the newest token in window_
   bool in_module_decl_ = false;           // inside import ... / export ... before its string
   std::optional<Token> pending_dynamic_;  // import("x" ... waiting for ')' or ','
   bool in_import_scripts_ = false;        // inside importScripts( ... ) of a worker
   size_t regex_fail_until_ = 0;           // see regex_literal()
 
-  const Token& back(size_t n) const { return window_[window_.size() - 1 - n]; }
+  // The n-th token before the newest one (0: the newest).
+  const Token& back(size_t n) const {
+    return window_[(newest_ + window_.size() - n) % window_.size()];
+  }
   bool is_punct(size_t n, std::string_view p) const {
     return back(n).type == Tok::Punct && back(n).text == p;
   }
@@ -128,8 +132,8 @@ class JsScanner {
         (t.text == ";" || t.text == "=" || t.text == "(" || t.text == "=>")) {
       in_module_decl_ = false;
     }
-    for (size_t k = 0; k + 1 < window_.size(); ++k) window_[k] = std::move(window_[k + 1]);
-    window_.back() = std::move(t);
+    newest_ = (newest_ + 1) % window_.size();
+    window_[newest_] = std::move(t);
     match_new_url();
   }
 
