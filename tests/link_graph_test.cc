@@ -363,7 +363,7 @@ TEST(LinkGraph, ManyWarningsOnOneLongLineStayFastAndPrecise) {
   auto start = std::chrono::steady_clock::now();
   s.link();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_LT(seconds, 2.0);
+  EXPECT_LT(seconds, 20.0);  // linear: milliseconds; quadratic: minutes
   auto d = s.diags.sorted();
   ASSERT_EQ(d.size(), 20000u);
   EXPECT_EQ(d.back().line, 1);
