@@ -8,6 +8,7 @@
 #include <tbb/parallel_for.h>
 
 #include "assetpipe/build.h"
+#include "assetpipe/progress.h"
 #include "link/css_scanner.h"
 #include "link/graph.h"
 #include "link/html_scanner.h"
@@ -260,6 +261,7 @@ class Linker {
       tbb::parallel_for(size_t{0}, level.size(), [&](size_t k) {
         const auto& members = comps.members[level[k]];
         name_component(members, is_cycle(g, members));
+        progress::done(members.size());
       });
       util::throw_if_interrupted();
     }
