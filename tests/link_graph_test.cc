@@ -394,3 +394,17 @@ TEST(LinkGraph, ImportMapAddressesAreRewritten) {
 <script type="module">import "app";</script>)~");
   EXPECT_EQ(l["index.html"].imports, std::vector<std::string>{"js/app.js"});
 }
+
+TEST(LinkGraph, HostileFileNamesAreResolvedAndWrittenBackPercentEncoded) {
+  Site s;
+  std::string name = "img/a\"b<c>'d (e)&f.png";
+  s.files = {{name, "PNG"},
+             {"css/x.css", R"~(a{background:url("../img/a\"b<c>'d (e)&f.png")})~"},
+             {"index.html", R"~(<img src="img/a&quot;b&lt;c&gt;'d%20(e)&amp;f.png">)~"}};
+  auto l = s.link();
+  EXPECT_EQ(s.diags.warning_count(), 0u);
+  std::string hash = hash_of(l[name].output);
+  std::string encoded = "a%22b%3Cc%3E%27d%20%28e%29%26f." + hash + ".png";
+  EXPECT_EQ(l["css/x.css"].bytes, "a{background:url(\"../img/" + encoded + "\")}");
+  EXPECT_EQ(l["index.html"].bytes, "<img src=\"img/" + encoded + "\">");
+}
