@@ -12,8 +12,10 @@
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 
+#include "emit/compress.h"
 #include "emit/emit.h"
 #include "emit/manifest.h"
+#include "emit/nginx_conf.h"
 #include "link/link.h"
 #include "scan/walk.h"
 #include "util/file.h"
@@ -117,8 +119,15 @@ BuildResult build(const Options& options, Diagnostics& diags) {
                     : "the build failed; the previous output is untouched");
   }
 
+  // Before the slow compression: a name nginx cannot serve safely stops the build.
+  emit::ExtraFiles extra = emit::nginx_conf(result.assets, options);
+
+  // --- compress --- (from the final bytes: after link)
+  t = Clock::now();
+  emit::precompress(result.assets, options);
+  result.times.compress = seconds_since(t);
+
   // --- emit ---
-  emit::ExtraFiles extra;
   std::string manifest = emit::manifest_json(result.assets);
   if (!options.manifest_path) extra[".assetpipe/manifest.json"] = manifest;
   if (options.dry_run) {

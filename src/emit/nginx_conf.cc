@@ -1,0 +1,258 @@
+#include "emit/nginx_conf.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "assetpipe/build.h"
+#include "util/file.h"
+
+namespace assetpipe::emit {
+namespace {
+
+constexpr size_t kMaxToken = 3500;  // nginx reads a configuration token into 4 KiB
+constexpr const char* kImmutable = "public, max-age=31536000, immutable";
+constexpr const char* kRevalidate = "no-cache";
+
+// Types nginx's stock mime.types lacks or gets wrong, and the image types
+// that share a location with them (a location's `types {}` replaces the table).
+const std::map<std::string, std::string>& mime_types() {
+  static const std::map<std::string, std::string> types = {
+      {"mjs", "text/javascript"},     {"map", "application/json"},
+      {"webmanifest", "application/manifest+json"}, {"avif", "image/avif"},
+      {"webp", "image/webp"},         {"jpg", "image/jpeg"},
+      {"jpeg", "image/jpeg"},         {"png", "image/png"},
+      {"gif", "image/gif"},           {"bmp", "image/bmp"},
+      {"ico", "image/x-icon"},        {"svg", "image/svg+xml"},
+      {"tif", "image/tiff"},          {"tiff", "image/tiff"},
+  };
+  return types;
+}
+
+// Extensions whose type the location must set itself (stock gets them wrong).
+bool needs_own_type(const std::string& ext) {
+  return ext == "mjs" || ext == "map" || ext == "webmanifest" || ext == "avif";
+}
+
+std::string extension_of(std::string_view path) {
+  auto slash = path.rfind('/');
+  std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  auto dot = base.rfind('.');
+  if (dot == std::string_view::npos || dot == 0) return "";
+  std::string ext(base.substr(dot + 1));
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ext;
+}
+
+// One `location = <url>`: what it serves and how.
+struct Location {
+  std::string file;  // output-relative, for messages
+  bool immutable = false;
+  bool negotiate_image = false;  // try the .avif/.webp beside it by Accept
+  std::set<std::string> extensions;  // every extension the location can serve
+};
+
+std::string quoted_or_throw(std::string_view s, std::string_view file) {
+  auto q = nginx_quote(s);
+  if (!q) {
+    throw Error(fmt::format(
+        "{}: the name cannot be written safely into the nginx configuration ({}); rename it",
+        util::printable(file), q.error()));
+  }
+  return *q;
+}
+
+std::string types_block(const Location& loc) {
+  if (std::none_of(loc.extensions.begin(), loc.extensions.end(), needs_own_type)) return "";
+  std::string out = "    types {";
+  for (const auto& ext : loc.extensions) {
+    auto it = mime_types().find(ext);
+    if (it == mime_types().end()) return "";  // unknown companion: keep the stock table
+    out += fmt::format(" {} {};", it->second, ext);
+  }
+  return out + " }\n";
+}
+
+std::string render_location(const std::string& url, const Location& loc) {
+  std::string out = fmt::format("location = {} {{\n", quoted_or_throw(url, loc.file));
+  out += types_block(loc);
+  out += fmt::format("    add_header Cache-Control \"{}\";\n",
+                     loc.immutable ? kImmutable : kRevalidate);
+  if (loc.negotiate_image) {
+    out += "    add_header Vary \"Accept\";\n";
+    out += "    try_files $uri$assetpipe_image_best $uri$assetpipe_image_webp $uri =404;\n";
+  } else if (loc.immutable) {
+    out += "    try_files $uri =404;\n";
+  }
+  return out + "}\n";
+}
+
+void add_location(std::map<std::string, Location>& locations, const std::string& prefix,
+                  const std::string& file, Location loc) {
+  if (file.starts_with(".assetpipe/")) {
+    throw Error(fmt::format("{}: .assetpipe/ is the folder of assetpipe's own files, which nginx "
+                            "never serves; rename the input folder",
+                            util::printable(file)));
+  }
+  loc.file = file;
+  loc.extensions.insert(extension_of(file));
+  if (!locations.emplace(prefix + file, std::move(loc)).second) {
+    throw Error(fmt::format("{}: two files would be served at this URL; rename one of them",
+                            util::printable(file)));
+  }
+}
+
+std::map<std::string, Location> collect_locations(const std::vector<Asset>& assets,
+                                                  const std::string& prefix) {
+  std::map<std::string, Location> locations;
+  for (const Asset& a : assets) {
+    if (!a.map_of.empty()) continue;  // served as its owner's <output>.map
+    bool immutable = a.output != a.logical || a.fingerprinted;
+    Location loc{.immutable = immutable};
+    for (const auto& v : a.variants) {
+      if (!v.skipped.empty()) continue;
+      loc.negotiate_image = true;
+      loc.extensions.insert(v.format);
+      add_location(locations, prefix, a.output + "." + v.format, {.immutable = immutable});
+    }
+    add_location(locations, prefix, a.output, loc);
+    if (a.source_map) add_location(locations, prefix, a.output + ".map", {.immutable = immutable});
+  }
+  return locations;
+}
+
+// A hashed name (assetpipe's ".<10 hex>" or a bundler's "[-.]<8+ word chars
+// with a digit and a letter>") followed by extensions: such a URL names one
+// version of a file, so a miss is a 404, never an SPA fallback page.
+constexpr const char* kHashedTail =
+    "[^/]*?(?:\\.[0-9a-f]{10}|[-.](?=[A-Za-z0-9_]*[0-9])(?=[A-Za-z0-9_]*[A-Za-z])"
+    "[A-Za-z0-9_]{8,})(?:\\.[^/]*)?$";
+
+// Regex locations for missing hashed files, limited to the folders that hold
+// hashed files (so the application's other routes are never caught).
+std::string render_missing_hashed(const std::vector<Asset>& assets, const std::string& prefix) {
+  std::set<std::string> dirs;
+  for (const Asset& a : assets) {
+    if (!a.map_of.empty() || (a.output == a.logical && !a.fingerprinted)) continue;
+    auto slash = a.output.rfind('/');
+    dirs.insert(slash == std::string::npos ? "" : a.output.substr(0, slash + 1));
+  }
+  std::string out;
+  auto flush = [&](const std::vector<std::string>& group) {
+    if (group.empty()) return;
+    std::string alternatives;
+    for (const auto& d : group) alternatives += (alternatives.empty() ? "" : "|") + regex_escape(d);
+    std::string regex = fmt::format("^{}(?:{}){}", regex_escape(prefix), alternatives, kHashedTail);
+    out += fmt::format("location ~ {} {{\n", quoted_or_throw(regex, group.front()));
+    out += fmt::format("    add_header Cache-Control \"{}\";\n    try_files $uri =404;\n}}\n",
+                       kImmutable);
+  };
+  std::vector<std::string> group;
+  size_t length = 0;
+  for (const auto& d : dirs) {
+    size_t cost = regex_escape(d).size() * 2 + 1;
+    if (!group.empty() && length + cost > kMaxToken / 2) {
+      flush(group);
+      group.clear();
+      length = 0;
+    }
+    group.push_back(d);
+    length += cost;
+  }
+  flush(group);
+  return out;
+}
+
+// Accept lists a type unless it is refused with q=0.
+std::string accepts(std::string_view type) {
+  return fmt::format("~*{}(?![^,]*;\\s*q\\s*=\\s*0(?:\\.0{{0,3}})?\\s*(?:[,;]|$))",
+                     regex_escape(type));
+}
+
+std::string http_conf() {
+  std::string out =
+      "# Generated by assetpipe: include inside http {} (after mime.types).\n"
+      "# See docs/nginx.md. MIME types that stock mime.types lacks (.mjs, .map,\n"
+      "# .webmanifest, .avif) are set in server.conf on the locations that serve\n"
+      "# them, so the stock table is neither replaced nor redefined.\n\n"
+      "# The best image format the browser accepts: AVIF, else WebP, else \"\"\n"
+      "# (the original). A type refused with q=0 does not count.\n";
+  out += "map $http_accept $assetpipe_image_best {\n    default \"\";\n";
+  out += fmt::format("    {} \".avif\";\n", *nginx_quote(accepts("image/avif")));
+  out += fmt::format("    {} \".webp\";\n}}\n\n", *nginx_quote(accepts("image/webp")));
+  out += "# The second choice, for an image whose AVIF variant was not written.\n";
+  out += "map $http_accept $assetpipe_image_webp {\n    default \"\";\n";
+  out += fmt::format("    {} \".webp\";\n}}\n", *nginx_quote(accepts("image/webp")));
+  return out;
+}
+
+std::string server_conf(const std::vector<Asset>& assets, const Options& options) {
+  std::string prefix = url_prefix(options.base);
+  std::string out = fmt::format(
+      "# Generated by assetpipe: include inside the server {{}} whose root is the folder\n"
+      "# where {} is the output folder. See docs/nginx.md. Each location sets its whole\n"
+      "# header set (an add_header in a location drops the server's).\n\n"
+      "# .br/.gz written beside each text file; gzip_vary adds Vary: Accept-Encoding\n"
+      "# (brotli_static alone does not).\n"
+      "brotli_static on;\ngzip_static on;\ngzip_vary on;\n\n"
+      "# assetpipe's own files (manifest, these snippets) are never served.\n",
+      prefix);
+  std::string own = prefix + ".assetpipe";
+  out += fmt::format("location ^~ {} {{\n    return 404;\n}}\n",
+                     quoted_or_throw(own + "/", "--base"));
+  out += fmt::format("location = {} {{\n    return 404;\n}}\n\n", quoted_or_throw(own, "--base"));
+  out += "# Every file of the build: hashed names are immutable, entries revalidate.\n";
+  for (const auto& [url, loc] : collect_locations(assets, prefix)) {
+    out += render_location(url, loc);
+  }
+  std::string missing = render_missing_hashed(assets, prefix);
+  if (!missing.empty()) {
+    out += "\n# A hashed name that is not (or no longer) in the build: 404.\n" + missing;
+  }
+  return out;
+}
+
+}  // namespace
+
+util::Result<std::string> nginx_quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      return util::fail(fmt::format("it holds the control character 0x{:02x}", u));
+    }
+    if (c == '\\' || c == '"') out += '\\';
+    out += c;
+  }
+  out += '"';
+  if (out.size() > kMaxToken) {
+    return util::fail(fmt::format("{} bytes is longer than nginx reads in one token", s.size()));
+  }
+  return out;
+}
+
+std::string regex_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x80 && !std::isalnum(u) && c != '/' && c != '_') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string url_prefix(const std::string& base) {
+  std::string prefix = base.empty() || base.front() != '/' ? "/" + base : base;
+  if (prefix.back() != '/') prefix += '/';
+  return prefix;
+}
+
+ExtraFiles nginx_conf(const std::vector<Asset>& assets, const Options& options) {
+  return {{".assetpipe/nginx/http.conf", http_conf()},
+          {".assetpipe/nginx/server.conf", server_conf(assets, options)}};
+}
+
+}  // namespace assetpipe::emit
