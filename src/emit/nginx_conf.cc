@@ -144,7 +144,9 @@ std::string render_missing_hashed(const std::vector<Asset>& assets, const std::s
   auto flush = [&](const std::vector<std::string>& group) {
     if (group.empty()) return;
     std::string alternatives;
-    for (const auto& d : group) alternatives += (alternatives.empty() ? "" : "|") + regex_escape(d);
+    for (size_t i = 0; i < group.size(); ++i) {
+      alternatives += (i == 0 ? "" : "|") + regex_escape(group[i]);  // "" is the root folder
+    }
     std::string regex = fmt::format("^{}(?:{}){}", regex_escape(prefix), alternatives, kHashedTail);
     out += fmt::format("location ~ {} {{\n", quoted_or_throw(regex, group.front()));
     out += fmt::format("    add_header Cache-Control \"{}\";\n    try_files $uri =404;\n}}\n",
