@@ -331,6 +331,7 @@ TEST(NginxServe, HostileNamesAreServedAsThemselves) {
     while (body.size() < 600) body += fmt::format("console.log('hostile name {}', {});\n", i, body.size());
     write(in / names[i], body);
   }
+  write(in / "index.html", "<!doctype html><title>the app's fallback page</title>\n");
   fs::path out = build_fixture(dir, in);
   NginxServer server({out, out / ".assetpipe/nginx", kSpaFallback});
   RunResult t = server.test_config();
@@ -338,7 +339,7 @@ TEST(NginxServe, HostileNamesAreServedAsThemselves) {
   EXPECT_NE(t.err.find("test is successful"), std::string::npos) << t.err;
 
   json assets = load_manifest(out)["assets"];
-  ASSERT_EQ(assets.size(), names.size());
+  ASSERT_EQ(assets.size(), names.size() + 1);
   for (const auto& name : names) {
     ASSERT_TRUE(assets.contains(name)) << name;
     bool text = !extension_of(name).empty() && extension_of(name).find('\\') == std::string::npos;
@@ -350,7 +351,9 @@ TEST(NginxServe, HostileNamesAreServedAsThemselves) {
   EXPECT_NE(b.body, "INJECTED");
   EXPECT_EQ(server.request("/we%20%24ird%20%7Bdir%7D%3B%20%23x/gone.0123456789.mjs").status, 404);
   EXPECT_EQ(server.request("/gone.0123456789.js").status, 404);  // the root folder too
-  EXPECT_EQ(server.request("/gone").status, 200);                 // not a hashed name
+  HttpResponse gone = server.request("/gone");  // not a hashed name: the app's fallback
+  EXPECT_EQ(gone.status, 200);
+  EXPECT_EQ(gone.body, read(out / "index.html"));
 }
 
 TEST(NginxConf, RefusesANameWithAControlCharacter) {
