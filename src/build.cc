@@ -119,8 +119,8 @@ BuildResult build(const Options& options, Diagnostics& diags) {
                     : "the build failed; the previous output is untouched");
   }
 
-  // Before the slow compression: a name nginx cannot serve safely stops the build.
-  emit::ExtraFiles extra = emit::nginx_conf(result.assets, options);
+  // A name nginx cannot serve safely stops the build before the slow compression.
+  emit::nginx_conf(result.assets, options);
 
   // --- compress --- (from the final bytes: after link)
   t = Clock::now();
@@ -128,6 +128,7 @@ BuildResult build(const Options& options, Diagnostics& diags) {
   result.times.compress = seconds_since(t);
 
   // --- emit ---
+  emit::ExtraFiles extra = emit::nginx_conf(result.assets, options);
   std::string manifest = emit::manifest_json(result.assets);
   if (!options.manifest_path) extra[".assetpipe/manifest.json"] = manifest;
   if (options.dry_run) {

@@ -239,6 +239,17 @@ TEST(NginxServe, ServesUnderABasePath) {
   EXPECT_EQ(server.request("/static/js/app.0123456789.js").status, 404);
 }
 
+// With only .br files (--compress br), brotli_static must still mark every
+// response Vary: Accept-Encoding (it does so only under gzip_vary on).
+TEST(NginxServe, BrotliOnlyBuild) {
+  TempDir dir;
+  fs::path out = build_fixture(dir, fixtures_dir() / "nginx", {"--compress", "br"});
+  ASSERT_TRUE(fs::exists(out / "index.html.br"));
+  ASSERT_FALSE(fs::exists(out / "index.html.gz"));
+  NginxServer server({out, out / ".assetpipe/nginx", kSpaFallback});
+  check_every_manifest_entry(server, out);
+}
+
 // Images with hand-made variants (the convention of the images stage:
 // <output>.webp / .avif beside the image), negotiated by Accept.
 TEST(NginxServe, PicksTheBestImageVariantTheBrowserAccepts) {

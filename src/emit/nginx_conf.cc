@@ -52,6 +52,9 @@ struct Location {
   std::string file;  // output-relative, for messages
   bool immutable = false;
   bool negotiate_image = false;  // try the .avif/.webp beside it by Accept
+  // A .br without a .gz: gzip_vary marks only the brotli response, so the
+  // location sends Vary itself on every response.
+  bool brotli_only = false;
   std::set<std::string> extensions;  // every extension the location can serve
 };
 
@@ -81,8 +84,14 @@ std::string render_location(const std::string& url, const Location& loc) {
   out += types_block(loc);
   out += fmt::format("    add_header Cache-Control \"{}\";\n",
                      loc.immutable ? kImmutable : kRevalidate);
+  std::string vary;
+  if (loc.negotiate_image) vary = "Accept";
+  if (loc.brotli_only) {
+    out += "    gzip_vary off;\n";
+    vary += vary.empty() ? "Accept-Encoding" : ", Accept-Encoding";
+  }
+  if (!vary.empty()) out += fmt::format("    add_header Vary \"{}\";\n", vary);
   if (loc.negotiate_image) {
-    out += "    add_header Vary \"Accept\";\n";
     out += "    try_files $uri$assetpipe_image_best $uri$assetpipe_image_webp $uri =404;\n";
   } else if (loc.immutable) {
     out += "    try_files $uri =404;\n";
@@ -105,13 +114,21 @@ void add_location(std::map<std::string, Location>& locations, const std::string&
   }
 }
 
+bool brotli_only(const std::vector<Encoding>& encodings) {
+  auto has = [&](std::string_view name) {
+    return std::any_of(encodings.begin(), encodings.end(),
+                       [&](const Encoding& e) { return e.name == name; });
+  };
+  return has("br") && !has("gzip");
+}
+
 std::map<std::string, Location> collect_locations(const std::vector<Asset>& assets,
                                                   const std::string& prefix) {
   std::map<std::string, Location> locations;
   for (const Asset& a : assets) {
     if (!a.map_of.empty()) continue;  // served as its owner's <output>.map
     bool immutable = a.output != a.logical || a.fingerprinted;
-    Location loc{.immutable = immutable};
+    Location loc{.immutable = immutable, .brotli_only = brotli_only(a.encodings)};
     for (const auto& v : a.variants) {
       if (!v.skipped.empty()) continue;
       loc.negotiate_image = true;
@@ -119,7 +136,10 @@ std::map<std::string, Location> collect_locations(const std::vector<Asset>& asse
       add_location(locations, prefix, a.output + "." + v.format, {.immutable = immutable});
     }
     add_location(locations, prefix, a.output, loc);
-    if (a.source_map) add_location(locations, prefix, a.output + ".map", {.immutable = immutable});
+    if (a.source_map) {
+      add_location(locations, prefix, a.output + ".map",
+                   {.immutable = immutable, .brotli_only = brotli_only(a.source_map_encodings)});
+    }
   }
   return locations;
 }
