@@ -3,6 +3,8 @@
 // Accept headers, and status, headers and (decoded) body are checked.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -365,6 +367,30 @@ TEST(NginxServe, HostileNamesAreServedAsThemselves) {
   HttpResponse gone = server.request("/gone");  // not a hashed name: the app's fallback
   EXPECT_EQ(gone.status, 200);
   EXPECT_EQ(gone.body, read(out / "index.html"));
+}
+
+// The complete nginx.conf of examples/nginx, as documented, run by the real
+// nginx (only its paths, port and user changed) in front of a real build.
+TEST(NginxServe, TheDocumentedExampleConfigWorks) {
+  TempDir dir;
+  fs::path out = build_fixture(dir, fixtures_dir() / "nginx");
+  std::string conf = read(fs::path(ASSETPIPE_FIXTURES).parent_path() / "examples/nginx/nginx.conf");
+  replace_all(conf, "/srv/www/site", out.string());
+  replace_all(conf, "listen 80;", "listen 127.0.0.1:{port};");
+  replace_all(conf, "/run/nginx.pid", "{prefix}/nginx.pid");
+  replace_all(conf, "/var/log/nginx/", "{prefix}/logs/");
+  replace_all(conf, "user www-data;", ::geteuid() == 0 ? "user root;" : "");
+  replace_all(conf, "http {", "http {\n    client_body_temp_path {prefix}/body;\n"
+                              "    proxy_temp_path {prefix}/proxy;\n"
+                              "    fastcgi_temp_path {prefix}/fastcgi;\n"
+                              "    uwsgi_temp_path {prefix}/uwsgi;\n"
+                              "    scgi_temp_path {prefix}/scgi;\n");
+  conf = "daemon off;\nmaster_process off;\n" + conf;
+  NginxServer server({.full_config = conf});
+  EXPECT_EQ(server.test_config().exit_code, 0) << server.test_config().err;
+  check_every_manifest_entry(server, out);
+  EXPECT_EQ(server.request("/settings").body, read(out / "index.html"));
+  EXPECT_EQ(server.request("/js/app.0123456789.js").status, 404);
 }
 
 TEST(NginxConf, RefusesANameWithAControlCharacter) {

@@ -106,6 +106,12 @@ std::string nginx_conf(const NginxSetup& s, const fs::path& prefix, int port) {
 
 }  // namespace
 
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
+    s.replace(at, from.size(), to);
+  }
+}
+
 std::string HttpResponse::header(const std::string& name) const {
   auto it = headers.find(lower(name));
   return it == headers.end() ? "" : it->second;
@@ -145,7 +151,13 @@ NginxServer::~NginxServer() { stop(); }
 
 bool NginxServer::try_start() {
   port_ = free_loopback_port();
-  write(prefix_ / "nginx.conf", nginx_conf(setup_, prefix_.path(), port_));
+  std::string conf_text = nginx_conf(setup_, prefix_.path(), port_);
+  if (!setup_.full_config.empty()) {
+    conf_text = setup_.full_config;
+    replace_all(conf_text, "{port}", std::to_string(port_));
+    replace_all(conf_text, "{prefix}", prefix_.path().string());
+  }
+  write(prefix_ / "nginx.conf", conf_text);
   std::string prefix = prefix_.path().string() + "/";
   std::string conf = (prefix_ / "nginx.conf").string();
   std::string log = (prefix_ / "logs/error.log").string();

@@ -28,6 +28,8 @@ struct HttpResponse {
   bool header_lists(const std::string& name, const std::string& token) const;
 };
 
+void replace_all(std::string& s, const std::string& from, const std::string& to);
+
 // "/a b/ü.js" -> "/a%20b/%C3%BC.js": every byte but unreserved ones and '/'.
 std::string url_encode_path(const std::string& path);
 
@@ -35,6 +37,9 @@ struct NginxSetup {
   std::filesystem::path root;         // the server's `root`
   std::filesystem::path snippets;     // folder holding http.conf and server.conf
   std::string server_extra;           // directives after the server.conf include
+  // When set: the whole nginx.conf to run instead of the generated one, with
+  // "{port}" and "{prefix}" replaced (root and snippets are then unused).
+  std::string full_config;
 };
 
 class NginxServer {
