@@ -213,6 +213,7 @@ TEST(NginxServe, EntriesRevalidateAndMissingHashedFilesAre404) {
   HttpResponse route = server.request("/settings/profile");
   EXPECT_EQ(route.status, 200);
   EXPECT_EQ(route.body, index);
+  EXPECT_EQ(route.header("Cache-Control"), "no-cache") << route.raw_head;
   // ...but a hashed name that is not in the build is a plain 404, never index.html.
   for (std::string missing : {"/css/main.0123456789.css", "/js/app.abcdef0123.js",
                               "/assets/index-Zz9Zz9Zz.js", "/img/photo.a1b2c3d4e5.jpg.webp"}) {

@@ -118,8 +118,9 @@ JobResult run_job(const Asset& a, const CompressJob& job, const Options& options
   double limit = options.compress_max_ratio * static_cast<double>(input.size());
   if (static_cast<double>(packed->size()) > limit) {
     return {std::nullopt,
-            fmt::format("{}: {} not kept: {} -> {} bytes is above --compress-max-ratio {}",
-                        name, label, input.size(), packed->size(), options.compress_max_ratio)};
+            fmt::format("{}{} not kept: {} -> {} bytes is above --compress-max-ratio {}",
+                        job.source_map ? "source map " : "", label, input.size(), packed->size(),
+                        options.compress_max_ratio)};
   }
   return {Encoding{label, job.brotli ? ".br" : ".gz", std::move(*packed)}, ""};
 }
