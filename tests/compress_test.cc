@@ -31,7 +31,7 @@ std::string random_bytes(size_t n, unsigned seed) {
 // Realistic, compressible text of about `n` bytes, different per seed.
 std::string text(size_t n, unsigned seed) {
   static const char* words[] = {"function", "const", "return", "color", "margin", "export",
-                                "import", "div", "class", "width", "height", "null"};
+                                "import",   "div",   "class",  "width", "height", "null"};
   std::mt19937 rng(seed);
   std::string s;
   while (s.size() < n) {
@@ -95,8 +95,8 @@ TEST(Precompress, EveryEncodingOfABuildDecodesToTheFile) {
   }
   EXPECT_GE(checked, 16);  // 8 text files of the fixture, 2 encodings each
   // What must not be compressed: tiny text, images, fonts already compressed.
-  for (const char* logical : {"js/tiny.js", "robots.txt", "img/photo.jpg", "img/badge.png",
-                              "fonts/inter-latin.woff2"}) {
+  for (const char* logical :
+       {"js/tiny.js", "robots.txt", "img/photo.jpg", "img/badge.png", "fonts/inter-latin.woff2"}) {
     std::string file = assets[logical]["file"];
     EXPECT_FALSE(fs::exists(out / (file + ".br"))) << file;
     EXPECT_FALSE(fs::exists(out / (file + ".gz"))) << file;
@@ -107,16 +107,16 @@ TEST(Precompress, SkipRules) {
   std::string zeros(8192, '\0');
   std::vector<Asset> assets = {
       asset("big.css", text(20000, 1)),
-      asset("small.js", text(200, 2)),                       // under --compress-min-size
-      asset("random.js", random_bytes(8192, 3)),             // incompressible
-      asset("gzip-named.js", "\x1f\x8b\x08" + zeros),        // gzip data named .js
-      asset("png-named.js", "\x89PNG\r\n\x1a\n" + zeros),    // PNG data named .js
-      asset("woff2-named.svg", "wOF2" + zeros),              // woff2 data named .svg
-      asset("fonts/a.woff2", zeros),                         // compressed format by name
+      asset("small.js", text(200, 2)),                     // under --compress-min-size
+      asset("random.js", random_bytes(8192, 3)),           // incompressible
+      asset("gzip-named.js", "\x1f\x8b\x08" + zeros),      // gzip data named .js
+      asset("png-named.js", "\x89PNG\r\n\x1a\n" + zeros),  // PNG data named .js
+      asset("woff2-named.svg", "wOF2" + zeros),            // woff2 data named .svg
+      asset("fonts/a.woff2", zeros),                       // compressed format by name
       asset("img/a.jpg", zeros),
       asset("archive.zip", zeros),
-      asset("data.bin", text(5000, 4)),                      // not a text type
-      asset("fonts/b.ttf", text(5000, 5)),                   // fonts that are not compressed
+      asset("data.bin", text(5000, 4)),     // not a text type
+      asset("fonts/b.ttf", text(5000, 5)),  // fonts that are not compressed
       asset("app.wasm", std::string("\0asm\1\0\0\0", 8) + text(5000, 6)),
   };
   Options options;
@@ -130,9 +130,9 @@ TEST(Precompress, SkipRules) {
   EXPECT_EQ(encodings_of("big.css"), 2u);
   EXPECT_EQ(encodings_of("fonts/b.ttf"), 2u);
   EXPECT_EQ(encodings_of("app.wasm"), 2u);
-  for (const char* name : {"small.js", "random.js", "gzip-named.js", "png-named.js",
-                           "woff2-named.svg", "fonts/a.woff2", "img/a.jpg", "archive.zip",
-                           "data.bin"}) {
+  for (const char* name :
+       {"small.js", "random.js", "gzip-named.js", "png-named.js", "woff2-named.svg",
+        "fonts/a.woff2", "img/a.jpg", "archive.zip", "data.bin"}) {
     EXPECT_EQ(encodings_of(name), 0u) << name;
   }
   // The disguised files would compress very well: only the magic check stops them.
@@ -216,10 +216,10 @@ TEST(Precompress, GzipHeaderHasNoTimeNoNameAndAFixedOs) {
   const auto* b = reinterpret_cast<const unsigned char*>(gz->data());
   EXPECT_EQ(b[0], 0x1f);
   EXPECT_EQ(b[1], 0x8b);
-  EXPECT_EQ(b[2], 8);     // deflate
-  EXPECT_EQ(b[3], 0);     // no FNAME, FCOMMENT, FEXTRA, FHCRC
+  EXPECT_EQ(b[2], 8);                       // deflate
+  EXPECT_EQ(b[3], 0);                       // no FNAME, FCOMMENT, FEXTRA, FHCRC
   EXPECT_EQ(b[4] | b[5] | b[6] | b[7], 0);  // MTIME 0
-  EXPECT_EQ(b[9], 3);     // OS: Unix, on every machine
+  EXPECT_EQ(b[9], 3);                       // OS: Unix, on every machine
 }
 
 TEST(Precompress, SourceMapsGetTheirOwnEncodings) {
@@ -232,8 +232,8 @@ TEST(Precompress, SourceMapsGetTheirOwnEncodings) {
   EXPECT_TRUE(gzip_decode(assets[0].source_map_encodings[1].bytes) == *assets[0].source_map);
   std::set<std::string> paths;
   for (const auto& f : emit::plan(assets)) paths.insert(f.path);
-  for (const char* p : {"app.0123456789.js.br", "app.0123456789.js.map.br",
-                        "app.0123456789.js.map.gz"}) {
+  for (const char* p :
+       {"app.0123456789.js.br", "app.0123456789.js.map.br", "app.0123456789.js.map.gz"}) {
     EXPECT_TRUE(paths.count(p)) << p;
   }
 }

@@ -56,7 +56,10 @@ std::string_view compressed_format(std::string_view b) {
       {"woff", "wOFF"sv, 0},
       {"woff2", "wOF2"sv, 0},
       {"bzip2", "BZh"sv, 0},
-      {"xz", "\xfd" "7zXZ\x00"sv, 0},
+      {"xz",
+       "\xfd"
+       "7zXZ\x00"sv,
+       0},
       {"zstd", "\x28\xb5\x2f\xfd"sv, 0},
       {"7z", "7z\xbc\xaf\x27\x1c"sv, 0},
       {"rar", "Rar!\x1a\x07"sv, 0},
@@ -76,11 +79,11 @@ std::string_view compressed_format(std::string_view b) {
 }
 
 bool is_compressed_extension(const std::string& ext) {
-  static const char* kExts[] = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".heic",
-                                ".jxl", ".woff", ".woff2", ".zip", ".gz", ".tgz", ".br",
-                                ".zst", ".xz", ".bz2", ".7z", ".rar", ".mp3", ".mp4", ".m4a",
-                                ".m4v", ".mov", ".webm", ".ogg", ".ogv", ".opus", ".flac",
-                                ".svgz", ".jar", ".apk", ".pdf"};
+  static const char* kExts[] = {".jpg",  ".jpeg", ".png",   ".gif",  ".webp", ".avif", ".heic",
+                                ".jxl",  ".woff", ".woff2", ".zip",  ".gz",   ".tgz",  ".br",
+                                ".zst",  ".xz",   ".bz2",   ".7z",   ".rar",  ".mp3",  ".mp4",
+                                ".m4a",  ".m4v",  ".mov",   ".webm", ".ogg",  ".ogv",  ".opus",
+                                ".flac", ".svgz", ".jar",   ".apk",  ".pdf"};
   return std::any_of(std::begin(kExts), std::end(kExts), [&](const char* e) { return ext == e; });
 }
 
@@ -108,9 +111,8 @@ std::string job_name(const Asset& a, const CompressJob& job) {
 JobResult run_job(const Asset& a, const CompressJob& job, const Options& options) {
   const std::string& input = job_input(a, job);
   std::string name = job_name(a, job);
-  auto packed = job.brotli
-                    ? brotli_compress(input, options.brotli_quality, brotli_mode_for(name))
-                    : gzip_compress(input, options.gzip_level);
+  auto packed = job.brotli ? brotli_compress(input, options.brotli_quality, brotli_mode_for(name))
+                           : gzip_compress(input, options.gzip_level);
   if (!packed) {
     throw Error(fmt::format("{}: cannot precompress: {}", util::printable(name), packed.error()));
   }
@@ -135,7 +137,8 @@ util::Result<std::string> brotli_compress(std::string_view bytes, int quality, B
                                                    : BROTLI_MODE_GENERIC;
   uint32_t size_hint = static_cast<uint32_t>(std::min<size_t>(bytes.size(), 1u << 30));
   BrotliEncoderSetParameter(s, BROTLI_PARAM_QUALITY, static_cast<uint32_t>(quality));
-  BrotliEncoderSetParameter(s, BROTLI_PARAM_LGWIN, static_cast<uint32_t>(window_bits_for(bytes.size())));
+  BrotliEncoderSetParameter(s, BROTLI_PARAM_LGWIN,
+                            static_cast<uint32_t>(window_bits_for(bytes.size())));
   BrotliEncoderSetParameter(s, BROTLI_PARAM_MODE, m);
   BrotliEncoderSetParameter(s, BROTLI_PARAM_SIZE_HINT, size_hint);
 
@@ -247,8 +250,8 @@ void precompress(std::vector<Asset>& assets, const Options& options) {
     a.source_map_encodings.clear();
   }
   for (Asset& a : assets) {
-    std::string reason = precompress_skip_reason(a.output.empty() ? a.logical : a.output,
-                                                 a.bytes, options);
+    std::string reason =
+        precompress_skip_reason(a.output.empty() ? a.logical : a.output, a.bytes, options);
     if (reason.starts_with("the content")) a.notes.push_back("not precompressed: " + reason);
   }
   std::vector<CompressJob> jobs = plan_precompression(assets, options);
@@ -256,12 +259,15 @@ void precompress(std::vector<Asset>& assets, const Options& options) {
   // Each worker takes the next job in order: the biggest start first.
   std::atomic<size_t> next{0};
   int workers = std::max(1, tbb::this_task_arena::max_concurrency());
-  tbb::parallel_for(0, workers, [&](int) {
-    for (size_t k = next++; k < jobs.size(); k = next++) {
-      if (util::interrupted()) return;
-      results[k] = run_job(assets[jobs[k].asset], jobs[k], options);
-    }
-  }, tbb::simple_partitioner());
+  tbb::parallel_for(
+      0, workers,
+      [&](int) {
+        for (size_t k = next++; k < jobs.size(); k = next++) {
+          if (util::interrupted()) return;
+          results[k] = run_job(assets[jobs[k].asset], jobs[k], options);
+        }
+      },
+      tbb::simple_partitioner());
   util::throw_if_interrupted();
 
   // Assemble in a fixed order (br before gzip) whatever order the jobs ran in.

@@ -20,13 +20,20 @@ constexpr const char* kRevalidate = "no-cache";
 // that share a location with them (a location's `types {}` replaces the table).
 const std::map<std::string, std::string>& mime_types() {
   static const std::map<std::string, std::string> types = {
-      {"mjs", "text/javascript"},     {"map", "application/json"},
-      {"webmanifest", "application/manifest+json"}, {"avif", "image/avif"},
-      {"webp", "image/webp"},         {"jpg", "image/jpeg"},
-      {"jpeg", "image/jpeg"},         {"png", "image/png"},
-      {"gif", "image/gif"},           {"bmp", "image/bmp"},
-      {"ico", "image/x-icon"},        {"svg", "image/svg+xml"},
-      {"tif", "image/tiff"},          {"tiff", "image/tiff"},
+      {"mjs", "text/javascript"},
+      {"map", "application/json"},
+      {"webmanifest", "application/manifest+json"},
+      {"avif", "image/avif"},
+      {"webp", "image/webp"},
+      {"jpg", "image/jpeg"},
+      {"jpeg", "image/jpeg"},
+      {"png", "image/png"},
+      {"gif", "image/gif"},
+      {"bmp", "image/bmp"},
+      {"ico", "image/x-icon"},
+      {"svg", "image/svg+xml"},
+      {"tif", "image/tiff"},
+      {"tiff", "image/tiff"},
   };
   return types;
 }
@@ -99,18 +106,20 @@ std::string render_location(const std::string& url, const Location& loc) {
   return out + "}\n";
 }
 
+// `logical`: the input file the location serves (or serves a variant of), for messages.
 void add_location(std::map<std::string, Location>& locations, const std::string& prefix,
-                  const std::string& file, Location loc) {
+                  const std::string& file, const std::string& logical, Location loc) {
   if (file.starts_with(".assetpipe/")) {
-    throw Error(fmt::format("{}: .assetpipe/ is the folder of assetpipe's own files, which nginx "
-                            "never serves; rename the input folder",
-                            util::printable(file)));
+    throw Error(
+        fmt::format("{}: .assetpipe/ is the folder of assetpipe's own files, which nginx "
+                    "never serves; rename the input folder",
+                    util::printable(logical)));
   }
-  loc.file = file;
+  loc.file = logical;
   loc.extensions.insert(extension_of(file));
   if (!locations.emplace(prefix + file, std::move(loc)).second) {
-    throw Error(fmt::format("{}: two files would be served at this URL; rename one of them",
-                            util::printable(file)));
+    throw Error(fmt::format("{}: two files would be served at the URL {}; rename one of them",
+                            util::printable(logical), util::printable(prefix + file)));
   }
 }
 
@@ -133,11 +142,12 @@ std::map<std::string, Location> collect_locations(const std::vector<Asset>& asse
       if (!v.skipped.empty()) continue;
       loc.negotiate_image = true;
       loc.extensions.insert(v.format);
-      add_location(locations, prefix, a.output + "." + v.format, {.immutable = immutable});
+      add_location(locations, prefix, a.output + "." + v.format, a.logical,
+                   {.immutable = immutable});
     }
-    add_location(locations, prefix, a.output, loc);
+    add_location(locations, prefix, a.output, a.logical, loc);
     if (a.source_map) {
-      add_location(locations, prefix, a.output + ".map",
+      add_location(locations, prefix, a.output + ".map", a.logical,
                    {.immutable = immutable, .brotli_only = brotli_only(a.source_map_encodings)});
     }
   }
@@ -168,7 +178,7 @@ std::string render_missing_hashed(const std::vector<Asset>& assets, const std::s
       alternatives += (i == 0 ? "" : "|") + regex_escape(group[i]);  // "" is the root folder
     }
     std::string regex = fmt::format("^{}(?:{}){}", regex_escape(prefix), alternatives, kHashedTail);
-    out += fmt::format("location ~ {} {{\n", quoted_or_throw(regex, group.front()));
+    out += fmt::format("location ~ {} {{\n", quoted_or_throw(regex, "folder " + group.front()));
     out += fmt::format("    add_header Cache-Control \"{}\";\n    try_files $uri =404;\n}}\n",
                        kImmutable);
   };
@@ -223,8 +233,8 @@ std::string server_conf(const std::vector<Asset>& assets, const Options& options
       "# assetpipe's own files (manifest, these snippets) are never served.\n",
       prefix);
   std::string own = prefix + ".assetpipe";
-  out += fmt::format("location ^~ {} {{\n    return 404;\n}}\n",
-                     quoted_or_throw(own + "/", "--base"));
+  out +=
+      fmt::format("location ^~ {} {{\n    return 404;\n}}\n", quoted_or_throw(own + "/", "--base"));
   out += fmt::format("location = {} {{\n    return 404;\n}}\n\n", quoted_or_throw(own, "--base"));
   out += "# Every file of the build: hashed names are immutable, entries revalidate.\n";
   for (const auto& [url, loc] : collect_locations(assets, prefix)) {

@@ -223,8 +223,8 @@ HttpResponse NginxServer::request(const std::string& target,
                                   const std::string& method) const {
   int fd = connect_loopback(port_);
   if (fd < 0) throw std::runtime_error("cannot connect to nginx");
-  std::string req = fmt::format("{} {} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n",
-                                method, target);
+  std::string req =
+      fmt::format("{} {} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n", method, target);
   for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
   req += "\r\n";
   for (size_t off = 0; off < req.size();) {

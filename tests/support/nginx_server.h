@@ -34,9 +34,9 @@ void replace_all(std::string& s, const std::string& from, const std::string& to)
 std::string url_encode_path(const std::string& path);
 
 struct NginxSetup {
-  std::filesystem::path root;         // the server's `root`
-  std::filesystem::path snippets;     // folder holding http.conf and server.conf
-  std::string server_extra;           // directives after the server.conf include
+  std::filesystem::path root;      // the server's `root`
+  std::filesystem::path snippets;  // folder holding http.conf and server.conf
+  std::string server_extra;        // directives after the server.conf include
   // When set: the whole nginx.conf to run instead of the generated one, with
   // "{port}" and "{prefix}" replaced (root and snippets are then unused).
   std::string full_config;
