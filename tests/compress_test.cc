@@ -4,6 +4,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <random>
 
 #include <fmt/format.h>
@@ -40,6 +41,19 @@ std::string text(size_t n, unsigned seed) {
     if (rng() % 5 == 0) s += std::to_string(rng() % 1000);
   }
   s.resize(n);
+  return s;
+}
+
+// Valid JavaScript of about `n` bytes (the minifier runs on it in builds).
+std::string js_source(size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::string s;
+  for (unsigned k = 0; s.size() < n; ++k) {
+    std::string words = text(12 + rng() % 40, seed * 1000 + k);
+    std::replace(words.begin(), words.end(), '\n', ' ');
+    s += fmt::format("var v{}_{} = {{ name: \"{}\", size: {}, list: [{}, {}, {}] }};\n", seed, k,
+                     words, rng() % 100000, rng() % 10, rng() % 100, rng() % 1000);
+  }
   return s;
 }
 
@@ -254,9 +268,9 @@ TEST(Precompress, LargestJobsAreScheduledFirst) {
 TEST(Precompress, SameBytesAtAnyJobsCount) {
   TempDir dir;
   for (unsigned i = 0; i < 40; ++i) {
-    write(dir / fmt::format("in/d{}/f{}.js", i % 4, i), text(300 + (i * 3571) % 20000, i));
+    write(dir / fmt::format("in/d{}/f{}.js", i % 4, i), js_source(300 + (i * 3571) % 20000, i));
   }
-  write(dir / "in/index.html", "<!doctype html>" + text(2000, 99));
+  write(dir / "in/index.html", "<!doctype html><title>t</title><p>" + text(2000, 99) + "</p>\n");
   std::map<std::string, std::string> first;
   for (const char* jobs : {"1", "2", "2", "4"}) {
     fs::path out = dir / (std::string("out") + jobs);
@@ -275,7 +289,7 @@ TEST(Precompress, SameBytesAtAnyJobsCount) {
 
 TEST(Precompress, CliFlags) {
   TempDir dir;
-  write(dir / "in/app.js", text(5000, 1));
+  write(dir / "in/app.js", js_source(5000, 1));
   auto build = [&](std::vector<std::string> flags) {
     fs::path out = dir / "out";
     fs::remove_all(out);

@@ -318,6 +318,21 @@ TEST(NginxServe, PicksTheBestImageVariantTheBrowserAccepts) {
   EXPECT_EQ(r.header("Content-Type"), "image/webp");
 }
 
+// Over 600 bytes of valid content for the extension (the minifiers run on it).
+std::string valid_content(const std::string& ext, size_t i) {
+  std::string body;
+  for (size_t k = 0; body.size() < 600; ++k) {
+    if (ext == "css") {
+      body += fmt::format(".hostile-{}-{} {{ margin: {}px; padding: {}px; }}\n", i, k, k, i);
+    } else if (ext == "html") {
+      body += fmt::format("<p id=\"p{}-{}\">paragraph {} of hostile page {}</p>\n", i, k, k, i);
+    } else {
+      body += fmt::format("console.log(\"hostile name {}\", {});\n", i, k);
+    }
+  }
+  return body;
+}
+
 // File names are data: each hostile name is served as itself and nothing
 // in them reaches nginx's configuration as syntax.
 TEST(NginxServe, HostileNamesAreServedAsThemselves) {
@@ -342,10 +357,7 @@ TEST(NginxServe, HostileNamesAreServedAsThemselves) {
       "we $ird {dir}; #x/page $x.html",
   };
   for (size_t i = 0; i < names.size(); ++i) {
-    std::string body = fmt::format("/* file {} */\n", i);
-    while (body.size() < 600)
-      body += fmt::format("console.log('hostile name {}', {});\n", i, body.size());
-    write(in / names[i], body);
+    write(in / names[i], valid_content(extension_of(names[i]), i));
   }
   write(in / "index.html", "<!doctype html><title>the app's fallback page</title>\n");
   fs::path out = build_fixture(dir, in);
