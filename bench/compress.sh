@@ -11,7 +11,7 @@
 # compared are the output files assetpipe wrote a .br for (its final bytes,
 # after minification and reference rewriting); the CLIs compress copies of
 # exactly those. Wall seconds are noisy on a shared machine: CPU seconds
-# (GNU time) are printed too. Needs brotli, gzip, xargs, bc, GNU time.
+# (GNU time) are printed too. Needs brotli, gzip, xargs, awk, GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -72,13 +72,13 @@ ap_gz_files=$(cd "$work/ap" && sed -z 's/$/.gz/' "$work/files" | xargs -0 -r ls 
 ap_gz=$(cd "$work/ap" && sed -z 's/$/.gz/' "$work/files" | xargs -0 -r ls -d 2>/dev/null | tr '\n' '\0' | sum_sizes)
 cli_gz=$(cd "$work/ap" && sed -z 's/$/.gz/' "$work/files" | xargs -0 -r ls -d 2>/dev/null | tr '\n' '\0' \
          | (cd "$work/cli" && sum_sizes))
-cli_seconds=$(echo "$t2 - $t0" | bc)
-cli_br_seconds=$(echo "$t1 - $t0" | bc)
+cli_seconds=$(awk -v a="$t0" -v b="$t2" 'BEGIN {print b - a}')
+cli_br_seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')
 
 awk -v corpus="$corpus" -v jobs="$jobs" -v n="$count" -v orig="$originals" \
     -v apbr="$ap_br" -v clibr="$cli_br" -v gzn="$ap_gz_files" -v apgz="$ap_gz" -v cligz="$cli_gz" \
     -v apt="$ap_seconds" -v clit="$cli_seconds" -v clibrt="$cli_br_seconds" \
-    -v apcpu="$ap_cpu" -v clicpu="$(echo "$cli_br_cpu + $cli_gz_cpu" | bc)" 'BEGIN {
+    -v apcpu="$ap_cpu" -v clicpu="$(awk -v a="$cli_br_cpu" -v b="$cli_gz_cpu" 'BEGIN {print a + b}')" 'BEGIN {
   printf "corpus %s, -j %s: %d files assetpipe precompressed, %d bytes\n", corpus, jobs, n, orig
   printf "%-28s %12s %12s %8s\n", "", "assetpipe", "CLI", "ratio"
   printf "%-28s %12d %12d %8.4f\n", "brotli q11 bytes (.br)", apbr, clibr, apbr / clibr
