@@ -161,6 +161,10 @@ void check_every_manifest_entry(const NginxServer& server, const fs::path& root,
       if (listed) EXPECT_EQ(e["encodings"][enc]["size"], fs::file_size(root / (file + suffix)));
     }
     check_text_negotiation(server, root, prefix + file, file, e["immutable"]);
+    if (e.contains("map")) {  // the source map written beside it (its own .br/.gz)
+      std::string map = e["map"];
+      check_text_negotiation(server, root, prefix + map, map, e["immutable"]);
+    }
     if (e.contains("variants")) {
       bool webp = e["variants"].contains("webp") && e["variants"]["webp"].contains("file");
       bool avif = e["variants"].contains("avif") && e["variants"]["avif"].contains("file");
