@@ -361,6 +361,7 @@ TEST(NginxServe, HostileNamesAreServedAsThemselves) {
       "back\\slash.js",
       "trailing\\",
       "percent%20.js",
+      "tab\there.js",  // a hashed name: never written into the configuration
       "ünï cødé 日本語.js",
       "we $ird {dir}; #x/\"inner\" \\ file.mjs",
       "we $ird {dir}; #x/page $x.html",
@@ -418,27 +419,35 @@ TEST(NginxServe, TheDocumentedExampleConfigWorks) {
   EXPECT_EQ(server.request("/js/app.0123456789.js").status, 404);
 }
 
-TEST(NginxConf, RefusesANameWithAControlCharacter) {
+// An entry's name is written into server.conf (its own exact location): a
+// control character cannot be, and stops the build naming the file. (A hashed
+// file's name never enters the configuration: see HostileNamesAreServedAsThemselves.)
+TEST(NginxConf, RefusesAnEntryNameWithAControlCharacter) {
   Asset a;
-  a.logical = "evil\nname.js";
-  a.output = "evil\nname.0123456789.js";
+  a.logical = a.output = "evil\nname.html";
+  a.entry = true;
   try {
     emit::nginx_conf({a}, Options{});
     FAIL() << "expected an Error";
   } catch (const Error& e) {
     std::string msg = e.what();
-    EXPECT_NE(msg.find("evil\\x0aname.js:"), std::string::npos) << msg;  // the input's name
+    EXPECT_NE(msg.find("evil\\x0aname.html:"), std::string::npos) << msg;
     EXPECT_NE(msg.find("rename"), std::string::npos) << msg;
   }
+  // A folder of hashed files is written into a regex location: same rule.
+  Asset b;
+  b.logical = "bad\x01dir/app.js";
+  b.output = "bad\x01dir/app.0123456789.js";
+  EXPECT_THROW(emit::nginx_conf({b}, Options{}), Error);
 }
 
 TEST(NginxConf, RefusingANameStopsTheBuildAndKeepsTheOutput) {
   TempDir dir;
   write(dir / "in/ok.js", "export const ok = 1;\n");
-  write(dir / "in/tab\tname.js", "export const tab = 1;\n");
+  write(dir / "in/tab\tname.html", "<!doctype html><title>t</title>\n");
   RunResult r = run_assetpipe({"build", (dir / "in").string(), "-o", (dir / "out").string()});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.err.find("tab\\x09name.js"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("tab\\x09name.html"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("control character"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir / "out"));
 }

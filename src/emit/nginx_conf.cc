@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <regex>
 #include <set>
 
 #include <fmt/format.h>
@@ -131,9 +132,49 @@ bool brotli_only(const std::vector<Encoding>& encodings) {
   return has("br") && !has("gzip");
 }
 
-std::map<std::string, Location> collect_locations(const std::vector<Asset>& assets,
-                                                  const std::string& prefix) {
-  std::map<std::string, Location> locations;
+// A hashed name (assetpipe's ".<10 hex>" or a bundler's "[-.]<8+ word chars
+// with a digit and a letter>") followed by extensions: such a URL names one
+// version of a file. The base name's pattern (no '/').
+constexpr const char* kHashedName =
+    "[^/]*?(?:\\.[0-9a-f]{10}|[-.](?=[A-Za-z0-9_]*[0-9])(?=[A-Za-z0-9_]*[A-Za-z])"
+    "[A-Za-z0-9_]{8,})(?:\\.[^/]*)?$";
+
+bool has_hashed_name(const std::string& file) {
+  static const std::regex pattern(std::string("^") + kHashedName);
+  auto slash = file.rfind('/');
+  return std::regex_match(slash == std::string::npos ? file : file.substr(slash + 1), pattern);
+}
+
+std::string folder_of(const std::string& file) {
+  auto slash = file.rfind('/');
+  return slash == std::string::npos ? "" : file.substr(0, slash + 1);
+}
+
+// How the server serves the build's files: hashed files whose name has the
+// hashed pattern go through a few regex locations per folder group (one per
+// MIME class); everything else gets its own exact location.
+struct ServingPlan {
+  std::map<std::string, Location> exact;   // by URL
+  std::set<std::string> hashed_folders;    // folders of the regex-served files ("" = root)
+  std::set<std::string> hashed_own_types;  // extensions among them that need their own type
+};
+
+// One served file: `loc` says how; plain hashed files go to the regex locations.
+void plan_file(ServingPlan& plan, const std::string& prefix, const std::string& file,
+               const std::string& logical, Location loc) {
+  bool plain = loc.immutable && !loc.negotiate_image && !loc.brotli_only;
+  if (plain && has_hashed_name(file) && !file.starts_with(".assetpipe/")) {
+    plan.hashed_folders.insert(folder_of(file));
+    if (std::string ext = extension_of(file); needs_own_type(ext)) {
+      plan.hashed_own_types.insert(ext);
+    }
+    return;
+  }
+  add_location(plan.exact, prefix, file, logical, std::move(loc));
+}
+
+ServingPlan plan_serving(const std::vector<Asset>& assets, const std::string& prefix) {
+  ServingPlan plan;
   for (const Asset& a : assets) {
     if (!a.map_of.empty()) continue;  // served as its owner's <output>.map
     bool immutable = a.output != a.logical || a.fingerprinted;
@@ -142,59 +183,57 @@ std::map<std::string, Location> collect_locations(const std::vector<Asset>& asse
       if (!v.skipped.empty()) continue;
       loc.negotiate_image = true;
       loc.extensions.insert(v.format);
-      add_location(locations, prefix, a.output + "." + v.format, a.logical,
-                   {.immutable = immutable});
+      plan_file(plan, prefix, a.output + "." + v.format, a.logical, {.immutable = immutable});
     }
-    add_location(locations, prefix, a.output, a.logical, loc);
+    plan_file(plan, prefix, a.output, a.logical, loc);
     if (a.source_map) {
-      add_location(locations, prefix, a.output + ".map", a.logical,
-                   {.immutable = immutable, .brotli_only = brotli_only(a.source_map_encodings)});
+      plan_file(plan, prefix, a.output + ".map", a.logical,
+                {.immutable = immutable, .brotli_only = brotli_only(a.source_map_encodings)});
     }
   }
-  return locations;
+  return plan;
 }
 
-// A hashed name (assetpipe's ".<10 hex>" or a bundler's "[-.]<8+ word chars
-// with a digit and a letter>") followed by extensions: such a URL names one
-// version of a file, so a miss is a 404, never an SPA fallback page.
-constexpr const char* kHashedTail =
-    "[^/]*?(?:\\.[0-9a-f]{10}|[-.](?=[A-Za-z0-9_]*[0-9])(?=[A-Za-z0-9_]*[A-Za-z])"
-    "[A-Za-z0-9_]{8,})(?:\\.[^/]*)?$";
-
-// Regex locations for missing hashed files, limited to the folders that hold
-// hashed files (so the application's other routes are never caught).
-std::string render_missing_hashed(const std::vector<Asset>& assets, const std::string& prefix) {
-  std::set<std::string> dirs;
-  for (const Asset& a : assets) {
-    if (!a.map_of.empty() || (a.output == a.logical && !a.fingerprinted)) continue;
-    auto slash = a.output.rfind('/');
-    dirs.insert(slash == std::string::npos ? "" : a.output.substr(0, slash + 1));
+// The regex locations of hashed files, for a group of folders: first one per
+// extension that needs its own MIME type, then one for every other hashed
+// name. A hashed name that is not (or no longer) in the build is a 404 there,
+// never the application's fallback page; other URLs are not matched.
+std::string render_hashed_group(const std::vector<std::string>& group, const ServingPlan& plan,
+                                const std::string& prefix) {
+  std::string folders;
+  for (size_t i = 0; i < group.size(); ++i) {
+    folders += (i == 0 ? "" : "|") + regex_escape(group[i]);  // "" is the root folder
   }
+  std::string head = fmt::format("^{}(?:{})", regex_escape(prefix), folders);
+  std::string body = fmt::format(
+      "    add_header Cache-Control \"{}\";\n    try_files $uri =404;\n}}\n", kImmutable);
   std::string out;
-  auto flush = [&](const std::vector<std::string>& group) {
-    if (group.empty()) return;
-    std::string alternatives;
-    for (size_t i = 0; i < group.size(); ++i) {
-      alternatives += (i == 0 ? "" : "|") + regex_escape(group[i]);  // "" is the root folder
-    }
-    std::string regex = fmt::format("^{}(?:{}){}", regex_escape(prefix), alternatives, kHashedTail);
-    out += fmt::format("location ~ {} {{\n", quoted_or_throw(regex, "folder " + group.front()));
-    out += fmt::format("    add_header Cache-Control \"{}\";\n    try_files $uri =404;\n}}\n",
-                       kImmutable);
-  };
+  for (const auto& ext : plan.hashed_own_types) {
+    std::string regex = fmt::format("{}(?={})[^/]*\\.(?i:{})$", head, kHashedName, ext);
+    out += fmt::format("location ~ {} {{\n    types {{ {} {}; }}\n{}",
+                       quoted_or_throw(regex, "folder " + group.front()), mime_types().at(ext), ext,
+                       body);
+  }
+  std::string regex = head + kHashedName;
+  return out + fmt::format("location ~ {} {{\n{}",
+                           quoted_or_throw(regex, "folder " + group.front()), body);
+}
+
+std::string render_hashed(const ServingPlan& plan, const std::string& prefix) {
+  std::string out;
   std::vector<std::string> group;
   size_t length = 0;
-  for (const auto& d : dirs) {
-    size_t cost = regex_escape(d).size() * 2 + 1;
+  for (const auto& d : plan.hashed_folders) {
+    size_t cost = regex_escape(d).size() * 2 + 1;  // nginx doubles each backslash
     if (!group.empty() && length + cost > kMaxToken / 2) {
-      flush(group);
+      out += render_hashed_group(group, plan, prefix);
       group.clear();
       length = 0;
     }
     group.push_back(d);
     length += cost;
   }
-  flush(group);
+  if (!group.empty()) out += render_hashed_group(group, plan, prefix);
   return out;
 }
 
@@ -236,14 +275,14 @@ std::string server_conf(const std::vector<Asset>& assets, const Options& options
   out +=
       fmt::format("location ^~ {} {{\n    return 404;\n}}\n", quoted_or_throw(own + "/", "--base"));
   out += fmt::format("location = {} {{\n    return 404;\n}}\n\n", quoted_or_throw(own, "--base"));
-  out += "# Every file of the build: hashed names are immutable, entries revalidate.\n";
-  for (const auto& [url, loc] : collect_locations(assets, prefix)) {
-    out += render_location(url, loc);
+  ServingPlan plan = plan_serving(assets, prefix);
+  std::string hashed = render_hashed(plan, prefix);
+  if (!hashed.empty()) {
+    out += "# Hashed names: immutable for a year; a hashed name not in the build is a 404.\n";
+    out += hashed + "\n";
   }
-  std::string missing = render_missing_hashed(assets, prefix);
-  if (!missing.empty()) {
-    out += "\n# A hashed name that is not (or no longer) in the build: 404.\n" + missing;
-  }
+  out += "# Entries (they revalidate), images served by Accept, files with only a .br.\n";
+  for (const auto& [url, loc] : plan.exact) out += render_location(url, loc);
   return out;
 }
 
