@@ -14,8 +14,10 @@
 #include <tbb/task_group.h>
 
 #include "assetpipe/progress.h"
+#include "emit/compress.h"
 #include "emit/emit.h"
 #include "emit/manifest.h"
+#include "emit/nginx_conf.h"
 #include "link/link.h"
 #include "scan/walk.h"
 #include "transform/images.h"
@@ -148,8 +150,16 @@ BuildResult build(const Options& options, Diagnostics& diags) {
                     : "the build failed; the previous output is untouched");
   }
 
+  // A name nginx cannot serve safely stops the build before the slow compression.
+  emit::nginx_conf(result.assets, options);
+
+  // --- compress --- (from the final bytes: after link)
+  t = Clock::now();
+  emit::precompress(result.assets, options);
+  result.times.compress = seconds_since(t);
+
   // --- emit ---
-  emit::ExtraFiles extra;
+  emit::ExtraFiles extra = emit::nginx_conf(result.assets, options);
   std::string manifest = emit::manifest_json(result.assets);
   if (!options.manifest_path) extra[".assetpipe/manifest.json"] = manifest;
   if (options.dry_run) {

@@ -68,6 +68,7 @@ struct Asset {
 
   std::vector<ImageVariant> variants;  // image stage
   std::vector<Encoding> encodings;     // emit stage (precompression)
+  std::vector<Encoding> source_map_encodings;  // of `source_map`: <output>.map.br / .gz
   std::vector<std::string> imports;    // logical paths this asset references (link stage)
 
   // Output-relative path with '/' separators, set by the link stage.

@@ -51,6 +51,9 @@ std::vector<PlannedFile> plan(const std::vector<Asset>& assets) {
     if (!a.map_of.empty()) continue;  // emitted as its owner's <output>.map
     files.push_back({a.output, a.bytes, a.mtime});
     if (a.source_map) files.push_back({a.output + ".map", *a.source_map, a.mtime});
+    for (const auto& e : a.source_map_encodings) {
+      files.push_back({a.output + ".map" + e.suffix, e.bytes, a.mtime});
+    }
     for (const auto& v : a.variants) {
       if (v.skipped.empty()) files.push_back({a.output + "." + v.format, v.bytes, a.mtime});
     }

@@ -25,6 +25,13 @@ std::string manifest_json(const std::vector<Asset>& assets) {
                            {"integrity", util::sri_sha384(map)},
                            {"type", to_string(a.kind)},
                            {"immutable", true}};
+        if (!owner->second->source_map_encodings.empty()) {
+          nlohmann::json enc = nlohmann::json::object();
+          for (const auto& x : owner->second->source_map_encodings) {
+            enc[x.name] = {{"size", x.bytes.size()}};
+          }
+          list[a.logical]["encodings"] = enc;
+        }
       }
       continue;
     }

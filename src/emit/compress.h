@@ -1,0 +1,52 @@
+// Precompression: <file>.br and <file>.gz beside every text file, from its
+// final bytes, byte-identical at any -j (see docs/compress.md).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "assetpipe/asset.h"
+#include "assetpipe/options.h"
+#include "util/result.h"
+
+namespace assetpipe::emit {
+
+// How brotli models the input (BROTLI_MODE_*): text for text, font for fonts.
+enum class BrotliMode { Generic, Text, Font };
+
+// Brotli (RFC 7932) at `quality` 0-11, window sized to the input (at most
+// 16 MiB, the largest standard window), input size given as a hint.
+util::Result<std::string> brotli_compress(std::string_view bytes, int quality, BrotliMode mode);
+
+// gzip (RFC 1952) at `level` 1-9: mtime 0, no file name, OS byte 3 (Unix).
+util::Result<std::string> gzip_compress(std::string_view bytes, int level);
+
+// Why a file is not precompressed ("" when it is a candidate): not a text
+// type by extension, an already-compressed format by magic bytes, or too small.
+std::string precompress_skip_reason(std::string_view name, std::string_view bytes,
+                                    const Options& options);
+
+// The brotli mode for a file name (font for .ttf/.otf/.eot, text for text).
+BrotliMode brotli_mode_for(std::string_view name);
+
+// One unit of work: one encoding of one asset (its bytes or its source map).
+struct CompressJob {
+  size_t asset = 0;
+  bool source_map = false;  // the asset's `<output>.map` rather than its bytes
+  bool brotli = false;      // brotli, else gzip
+  size_t size = 0;          // input bytes
+};
+
+// Every encoding to produce, the most expensive first (brotli costs far more
+// per byte than gzip), so the longest jobs start first across the pool.
+std::vector<CompressJob> plan_precompression(const std::vector<Asset>& assets,
+                                             const Options& options);
+
+// Fills asset.encodings (and asset.source_map_encodings) with the encodings
+// kept by the rules of docs/compress.md, in parallel over the TBB pool,
+// largest jobs first. Notes why a candidate was skipped in asset.notes.
+// Throws Error naming the file if a compressor fails.
+void precompress(std::vector<Asset>& assets, const Options& options);
+
+}  // namespace assetpipe::emit
