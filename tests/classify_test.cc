@@ -57,6 +57,11 @@ TEST(Classify, BundlerFingerprints) {
   EXPECT_FALSE(is_fingerprinted("index-abc123.js"));    // too short
   EXPECT_FALSE(is_fingerprinted("KaTeX_Main-Regular.woff2"));
   EXPECT_FALSE(is_fingerprinted("a12345678b"));          // no separator
+  EXPECT_FALSE(is_fingerprinted("webfonts/fa-v4compatibility.woff2"));  // a word with a digit
+  EXPECT_FALSE(is_fingerprinted("icons-webfont2024.woff"));
+  EXPECT_TRUE(is_fingerprinted("assets/index-B6_mG6H_.css"));
+  EXPECT_TRUE(is_fingerprinted("assets/hero-C35SMRUy.jpg"));
+  EXPECT_TRUE(is_fingerprinted("assets/pattern-WUSC79pi.png"));
 }
 
 TEST(Classify, SplitExtension) {

@@ -116,13 +116,22 @@ bool is_fingerprinted(std::string_view logical_path) {
   std::string_view token = stem.substr(sep + 1);
   if (token.size() < 8) return false;
   bool digit = false, alpha = false;
+  size_t run = 0;  // letters of one case in a row: words have long runs, hashes do not
+  bool run_upper = false;
   for (char c : token) {
     auto u = static_cast<unsigned char>(c);
     if (std::isdigit(u)) {
       digit = true;
+      run = 0;
     } else if (std::isalpha(u)) {
       alpha = true;
-    } else if (c != '_') {
+      bool upper = std::isupper(u) != 0;
+      run = (run > 0 && upper == run_upper) ? run + 1 : 1;
+      run_upper = upper;
+      if (run > 5) return false;
+    } else if (c == '_') {
+      run = 0;
+    } else {
       return false;
     }
   }

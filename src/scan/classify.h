@@ -20,8 +20,9 @@ bool is_entry(std::string_view logical_path, const std::vector<std::string>& ext
 // True when a bundler already put a content hash in the name. The stem (the
 // base name up to its last extension; for "x.js.map" the stem of "x.js")
 // ends in [-.]TOKEN where TOKEN is 8 or more of [A-Za-z0-9_] with at least
-// one digit and at least one letter: Vite's "index-BkX3s9fa.js", webpack's
-// "main.3b9f2a1c0d4e5f67.js". Words ("fontawesome-webfont") never match.
+// one digit, at least one letter and no more than 5 letters of the same case
+// in a row: Vite's "index-BkX3s9fa.js", webpack's "main.3b9f2a1c0d4e5f67.js".
+// Words ("fontawesome-webfont", "fa-v4compatibility") never match.
 bool is_fingerprinted(std::string_view logical_path);
 
 // Splits "dir/name.ext" into {"dir/name", ".ext"}; ".map" after another
