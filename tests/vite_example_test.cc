@@ -47,6 +47,24 @@ TEST(ViteExample, NpmRunBuildProducesAServableOutput) {
     ++refs;
   }
   EXPECT_GE(refs, 3);  // favicon, the entry script, the stylesheet
+  // Vite's names are kept; its JS got .br/.gz; its images got variants.
+  bool saw_js = false, saw_jpeg = false;
+  for (auto& [logical, e] : manifest["assets"].items()) {
+    if (logical.starts_with("assets/")) EXPECT_EQ(e["file"], logical);
+    if (e["type"] == "js" && e["size"].get<size_t>() > 1000) {
+      saw_js = true;
+      EXPECT_TRUE(e.contains("encodings")) << logical;
+      EXPECT_TRUE(fs::exists(app / "public" / (e["file"].get<std::string>() + ".br"))) << logical;
+    }
+    if (e["type"] == "jpeg") {
+      saw_jpeg = true;
+      ASSERT_TRUE(e.contains("variants")) << logical;
+      EXPECT_TRUE(fs::exists(app / "public" / e["variants"]["avif"]["file"].get<std::string>()));
+    }
+  }
+  EXPECT_TRUE(saw_js);
+  EXPECT_TRUE(saw_jpeg);
+  EXPECT_TRUE(fs::exists(app / "public/.assetpipe/nginx/server.conf"));
   // The input (Vite's dist/) is left as Vite wrote it.
   EXPECT_TRUE(fs::exists(app / "dist/index.html"));
 }
