@@ -54,14 +54,18 @@ def read_assetpipe_round(runs, i):
 
 
 def read_peer_round(runs, i):
-    stages, cpu, encoder = {}, {}, {}
+    stages, cpu, encoder, tools = {}, {}, {}, {}
     with open(os.path.join(runs, f"peer-{i}.times")) as f:
         for line in f:
+            if line.startswith("tool "):
+                _, name, c = line.split()
+                tools[name] = float(c)
+                continue
             name, wall, c, e = line.split()
             stages[name], cpu[name], encoder[name] = float(wall), float(c), float(e)
     total = stages.pop("total")
     return {"wall": total, "cpu": cpu.pop("total"), "encoder_cpu": encoder.pop("total"),
-            "stages": stages, "stage_encoder_cpu": encoder}
+            "stages": stages, "stage_encoder_cpu": encoder, "tool_cpu": tools}
 
 
 def tree_bytes(root):
@@ -168,6 +172,8 @@ def summarize(runs, rounds, info):
         "peer_encoder_cpu_s": median(encoder),
         "peer_encoder_cpu_by_stage_s": {s: median([r["stage_encoder_cpu"].get(s, 0.0) for r in peer])
                                         for s in PEER_STAGES},
+        "peer_tool_cpu_s": {t: median([r["tool_cpu"].get(t, 0.0) for r in peer])
+                            for t in sorted({t for r in peer for t in r["tool_cpu"]})},
         "limit_s": median(limits),
         "assetpipe_over_limit": median(ap_over_limit),
         "assetpipe_stage_medians_s": {s: median([r["stages"].get(s, 0.0) for r in ap])
@@ -210,6 +216,7 @@ def render(r):
     out.append(f"limit: encoders' CPU {r['peer_encoder_cpu_s']:.2f}s (minify {enc['minify']:.2f}s, "
                f"images {enc['images']:.2f}s, compress {enc['compress']:.2f}s) / {info['jobs']} cores "
                f"= {r['limit_s']:.2f}s; assetpipe wall / limit = {fmt_ratio(r['assetpipe_over_limit'])}")
+    out.append("peer CPU by tool: " + ", ".join(f"{t} {c:.2f}s" for t, c in r["peer_tool_cpu_s"].items()))
     out.append(f"CPU time (user+sys): assetpipe {r['assetpipe_cpu_s']:.2f}s, peer {r['peer_cpu_s']:.2f}s")
     st = r["assetpipe_stage_medians_s"]
     out.append("assetpipe --timings (medians): " + ", ".join(f"{s} {st[s]:.2f}s" for s in AP_STAGES)
