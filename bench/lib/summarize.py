@@ -243,6 +243,17 @@ def render(r):
     return "\n".join(out)
 
 
+def json_safe(value):
+    """NaN (no ratio: a stage not done, a zero time) becomes null: JSON has no NaN."""
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_safe(v) for v in value]
+    return value
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("runs", help="the runs folder bench/run wrote")
@@ -252,7 +263,7 @@ def main():
     result = summarize(args.runs, info["rounds"], info)
     text = render(result)
     with open(os.path.join(args.runs, "results.json"), "w") as f:
-        json.dump(result, f, indent=2, sort_keys=True)
+        json.dump(json_safe(result), f, indent=2, sort_keys=True, allow_nan=False)
     with open(os.path.join(args.runs, "report.md"), "w") as f:
         f.write(text + "\n")
     print(text)
