@@ -116,6 +116,20 @@ TEST(BenchReport, MediansAndRatiosComeFromTheSameRounds) {
   EXPECT_THAT(r.out, HasSubstr("= 16.00s; assetpipe wall / limit = 0.75"));
   EXPECT_THAT(r.out, HasSubstr("targets: ratio < 0.8: met; wall <= 1.15 x limit: met"));
   EXPECT_EQ(read(tmp / "report.md"), r.out);
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("warned")));
+}
+
+TEST(BenchReport, AssetpipeWarningsAreCounted) {
+  TempDir tmp;
+  write_runs(tmp.path(), {{5, 5, 0, 1.0, 3.0, 1.0, 2.0, 4.0, 8.0, 30}}, true);
+  write(tmp / "assetpipe-1.log",
+        "css/a.css:3:7: warning: url(missing.png) does not resolve\n"
+        "img/bad.jpg: warning: not a JPEG; copied unchanged\n"
+        "timings: scan 0.1s, minify 1.0s, images 3.0s, link 0.1s, compress 1.0s, emit 0.1s, total 5.0s\n");
+  auto r = summarize(tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("assetpipe warned 2 times in the last round (see its log), first: "
+                               "css/a.css:3:7: warning: url(missing.png) does not resolve"));
 }
 
 TEST(BenchReport, AStageTheBinaryDidNotDoIsNotCompared) {

@@ -25,6 +25,7 @@ ROWS = [
     ("compress", ["compress"], ["compress"]),
     ("tree (read, name, write)", ["scan", "link", "emit"], ["copy", "hash"]),
 ]
+WARNING_RE = re.compile(r"(^|: )warning: ")
 TIMINGS_RE = re.compile(r"^timings: (.*?), total ([0-9.]+)s\s*$", re.M)
 
 JS_CSS = (".js", ".mjs", ".cjs", ".css")
@@ -50,7 +51,8 @@ def read_assetpipe_round(runs, i):
         name, value = part.split()
         stages[name] = float(value.rstrip("s"))
     stages["internal total"] = float(m.group(2))
-    return {"wall": wall, "cpu": user + system, "stages": stages}
+    warnings = [l for l in log.splitlines() if WARNING_RE.search(l)]
+    return {"wall": wall, "cpu": user + system, "stages": stages, "warnings": warnings}
 
 
 def read_peer_round(runs, i):
@@ -221,6 +223,10 @@ def render(r):
     st = r["assetpipe_stage_medians_s"]
     out.append("assetpipe --timings (medians): " + ", ".join(f"{s} {st[s]:.2f}s" for s in AP_STAGES)
                + f", total {st['internal total']:.2f}s")
+    warnings = r["raw"]["assetpipe"][-1]["warnings"]
+    if warnings:
+        out.append(f"assetpipe warned {len(warnings)} times in the last round (see its log), first: "
+                   f"{warnings[0]}")
     if r["assetpipe_missing_stages"]:
         out.append("targets: not judged: this assetpipe binary did not do "
                    + ", ".join(r["assetpipe_missing_stages"]) + " (the totals compare unequal work)")
