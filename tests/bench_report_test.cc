@@ -115,6 +115,8 @@ TEST(BenchReport, MediansAndRatiosComeFromTheSameRounds) {
   EXPECT_THAT(r.out, HasSubstr("| **total (wall)** | **12.00s** | **17.00s** | **0.71** |"));
   EXPECT_THAT(r.out, HasSubstr("= 16.00s; assetpipe wall / limit = 0.75"));
   EXPECT_THAT(r.out, HasSubstr("targets: ratio < 0.8: met; wall <= 1.15 x limit: met"));
+  // assetpipe's own floor: its CPU (median 17 s) over the cores, against the limit.
+  EXPECT_THAT(r.out, HasSubstr("assetpipe CPU / 2 cores = 8.50s (its own floor: 0.53x the limit)"));
   EXPECT_EQ(read(tmp / "report.md"), r.out);
   EXPECT_THAT(r.out, ::testing::Not(HasSubstr("warned")));
 }

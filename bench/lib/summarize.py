@@ -219,7 +219,11 @@ def render(r):
                f"images {enc['images']:.2f}s, compress {enc['compress']:.2f}s) / {info['jobs']} cores "
                f"= {r['limit_s']:.2f}s; assetpipe wall / limit = {fmt_ratio(r['assetpipe_over_limit'])}")
     out.append("peer CPU by tool: " + ", ".join(f"{t} {c:.2f}s" for t, c in r["peer_tool_cpu_s"].items()))
-    out.append(f"CPU time (user+sys): assetpipe {r['assetpipe_cpu_s']:.2f}s, peer {r['peer_cpu_s']:.2f}s")
+    out.append(f"CPU time (user+sys): assetpipe {r['assetpipe_cpu_s']:.2f}s, peer {r['peer_cpu_s']:.2f}s; "
+               f"assetpipe CPU / {info['jobs']} cores = {r['assetpipe_cpu_s'] / info['jobs']:.2f}s "
+               f"(its own floor: {r['assetpipe_cpu_s'] / info['jobs'] / r['limit_s']:.2f}x the limit)"
+               if r["limit_s"] > 0 else
+               f"CPU time (user+sys): assetpipe {r['assetpipe_cpu_s']:.2f}s, peer {r['peer_cpu_s']:.2f}s")
     st = r["assetpipe_stage_medians_s"]
     out.append("assetpipe --timings (medians): " + ", ".join(f"{s} {st[s]:.2f}s" for s in AP_STAGES)
                + f", total {st['internal total']:.2f}s")
