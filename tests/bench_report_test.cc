@@ -166,7 +166,8 @@ TEST(BenchRun, RunsBothAlternatingAndReports) {
   write(tmp / "site/css/a.css", css);
   auto r = run_program({(bench_dir() / "run").string(), "--corpus", (tmp / "site").string(),
                         "--runs", "2", "-j", "2", "--out", (tmp / "runs").string(), "--assetpipe",
-                        assetpipe_bin().string(), "--", "--no-images"});
+                        assetpipe_bin().string(), "--", "--no-images", "--gzip-level", "6",
+                        "--brotli-quality=5"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   // Round 1: assetpipe first; round 2: the peer first.
   auto a1 = r.out.find("round 1: assetpipe"), p1 = r.out.find("round 1: peer");
@@ -181,7 +182,13 @@ TEST(BenchRun, RunsBothAlternatingAndReports) {
   EXPECT_EQ(results["rounds"], 2);
   EXPECT_EQ(results["raw"]["assetpipe"].size(), 2u);
   EXPECT_EQ(results["raw"]["peer"].size(), 2u);
-  EXPECT_THAT(results["info"]["settings"].dump(), HasSubstr("\"--no-images\""));
+  // Settings after -- replace the defaults of the same name (assetpipe refuses an option given
+  // twice) or are added.
+  std::string settings = results["info"]["settings"].dump();
+  EXPECT_THAT(settings, HasSubstr("\"--no-images\""));
+  EXPECT_THAT(settings, HasSubstr("\"--gzip-level\",\"6\""));
+  EXPECT_THAT(settings, HasSubstr("\"--brotli-quality\",\"5\""));
+  EXPECT_THAT(settings, ::testing::Not(HasSubstr("\"--gzip-level\",\"9\"")));
   // Both outputs of the last round are kept for inspection; both hashed the stylesheet.
   EXPECT_TRUE(fs::exists(tmp / "runs/assetpipe-out/index.html"));
   EXPECT_TRUE(fs::exists(tmp / "runs/peer-out/index.html"));
