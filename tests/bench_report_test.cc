@@ -113,7 +113,9 @@ TEST(BenchReport, MediansAndRatiosComeFromTheSameRounds) {
   // The printed report (and report.md) carry the same figures.
   EXPECT_THAT(r.out, HasSubstr("| compress | 5.00s | 10.00s | 0.50 |"));
   EXPECT_THAT(r.out, HasSubstr("| **total (wall)** | **12.00s** | **17.00s** | **0.71** |"));
-  EXPECT_THAT(r.out, HasSubstr("= 16.00s; assetpipe wall / limit = 0.75"));
+  // peer/limit: 15/15, 17/16, 17/17 -> 1.0.
+  EXPECT_NEAR(results["peer_over_limit"].get<double>(), 1.0, 1e-9);
+  EXPECT_THAT(r.out, HasSubstr("= 16.00s; assetpipe wall / limit = 0.75, peer wall / limit = 1.00"));
   EXPECT_THAT(r.out, HasSubstr("targets: ratio < 0.8: met; wall <= 1.15 x limit: met"));
   // assetpipe's own floor: its CPU (median 17 s) over the cores, against the limit.
   EXPECT_THAT(r.out, HasSubstr("assetpipe CPU / 2 cores = 8.50s (its own floor: 0.53x the limit)"));

@@ -163,6 +163,7 @@ def summarize(runs, rounds, info):
     encoder = [r["encoder_cpu"] for r in peer]
     limits = [e / cores for e in encoder]
     ap_over_limit = [x / l if l > 0 else float("nan") for x, l in zip(a_tot, limits)]
+    peer_over_limit = [x / l if l > 0 else float("nan") for x, l in zip(p_tot, limits)]
     result = {
         "info": info,
         "rounds": rounds,
@@ -178,6 +179,7 @@ def summarize(runs, rounds, info):
                             for t in sorted({t for r in peer for t in r["tool_cpu"]})},
         "limit_s": median(limits),
         "assetpipe_over_limit": median(ap_over_limit),
+        "peer_over_limit": median(peer_over_limit),
         "assetpipe_stage_medians_s": {s: median([r["stages"].get(s, 0.0) for r in ap])
                                       for s in AP_STAGES + ["internal total"]},
         "peer_stage_medians_s": {s: median([r["stages"].get(s, 0.0) for r in peer])
@@ -217,7 +219,8 @@ def render(r):
     enc = r["peer_encoder_cpu_by_stage_s"]
     out.append(f"limit: encoders' CPU {r['peer_encoder_cpu_s']:.2f}s (minify {enc['minify']:.2f}s, "
                f"images {enc['images']:.2f}s, compress {enc['compress']:.2f}s) / {info['jobs']} cores "
-               f"= {r['limit_s']:.2f}s; assetpipe wall / limit = {fmt_ratio(r['assetpipe_over_limit'])}")
+               f"= {r['limit_s']:.2f}s; assetpipe wall / limit = {fmt_ratio(r['assetpipe_over_limit'])}, "
+               f"peer wall / limit = {fmt_ratio(r['peer_over_limit'])}")
     out.append("peer CPU by tool: " + ", ".join(f"{t} {c:.2f}s" for t, c in r["peer_tool_cpu_s"].items()))
     out.append(f"CPU time (user+sys): assetpipe {r['assetpipe_cpu_s']:.2f}s, peer {r['peer_cpu_s']:.2f}s; "
                f"assetpipe CPU / {info['jobs']} cores = {r['assetpipe_cpu_s'] / info['jobs']:.2f}s "
