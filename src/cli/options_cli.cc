@@ -40,6 +40,9 @@ void add_build_options(CLI::App& cmd, Options& o, CliState& s) {
       ->allow_extra_args(false);
   cmd.add_option("--sourcemap", s.sourcemap, "external|none (default external)")
       ->check(CLI::IsMember({"external", "none"}));
+  cmd.add_option("--tool-timeout", o.tool_timeout_seconds,
+                 "Seconds one esbuild/lightningcss call may take (default 120)")
+      ->check(CLI::Range(1u, 86400u));
   cmd.add_option("--legal-comments", o.legal_comments,
                  "esbuild --legal-comments (default inline)");
 
