@@ -38,7 +38,8 @@ double seconds_since(Clock::time_point t) {
 
 // Output equal to, inside, or containing the input is refused (exit 2).
 void check_paths(const Options& o) {
-  if (o.input.empty()) throw UsageError("no input folder given: assetpipe build <input> -o <output>");
+  if (o.input.empty())
+    throw UsageError("no input folder given: assetpipe build <input> -o <output>");
   if (o.output.empty()) throw UsageError("no output folder given: add -o <output>");
   std::error_code ec;
   if (!fs::exists(o.input, ec)) {
@@ -54,16 +55,20 @@ void check_paths(const Options& o) {
   bool out_in_in = util::path_within(o.output, o.input);
   bool in_in_out = util::path_within(o.input, o.output);
   if (out_in_in && in_in_out) {
-    throw UsageError(fmt::format("the output {} is the input; pick another -o (assetpipe never "
-                                 "modifies its input)", out));
+    throw UsageError(
+        fmt::format("the output {} is the input; pick another -o (assetpipe never "
+                    "modifies its input)",
+                    out));
   }
   if (out_in_in) {
-    throw UsageError(fmt::format("the output {} is inside the input {}; pick an -o outside it",
-                                 out, in));
+    throw UsageError(
+        fmt::format("the output {} is inside the input {}; pick an -o outside it", out, in));
   }
   if (in_in_out) {
-    throw UsageError(fmt::format("the input {} is inside the output {}; replacing the output "
-                                 "would delete the input; pick another -o", in, out));
+    throw UsageError(
+        fmt::format("the input {} is inside the output {}; replacing the output "
+                    "would delete the input; pick another -o",
+                    in, out));
   }
   if (o.manifest_path && util::path_within(*o.manifest_path, o.input)) {
     throw UsageError(fmt::format("--manifest {} is inside the input; pick a path outside it",

@@ -69,7 +69,8 @@ std::string encode_jpeg(const Rgb& img, int quality) {
   jpeg_set_quality(&c, quality, TRUE);
   jpeg_start_compress(&c, TRUE);
   while (c.next_scanline < c.image_height) {
-    JSAMPROW row = const_cast<uint8_t*>(&img.pixels[static_cast<size_t>(c.next_scanline) * img.width * 3]);
+    JSAMPROW row =
+        const_cast<uint8_t*>(&img.pixels[static_cast<size_t>(c.next_scanline) * img.width * 3]);
     jpeg_write_scanlines(&c, &row, 1);
   }
   jpeg_finish_compress(&c);
@@ -199,7 +200,8 @@ void write_site(const fs::path& root) {
   for (int i = 0; i < 40; ++i) {
     js += "export function addNumbers" + std::to_string(i) +
           "(firstNumber, secondNumber) {\n  // add them\n  const result = firstNumber + "
-          "secondNumber;\n  return result * " + std::to_string(i) + ";\n}\n";
+          "secondNumber;\n  return result * " +
+          std::to_string(i) + ";\n}\n";
   }
   write(root / "js/app.js", js);
   std::string css;
@@ -211,7 +213,8 @@ void write_site(const fs::path& root) {
   write(root / "index.html",
         "<!doctype html><html><head><link rel=\"stylesheet\" href=\"css/site.css\"></head>"
         "<body><img src=\"img/photo.jpg\"><script type=\"module\" src=\"js/app.js\"></script>"
-        "</body></html>\n" + std::string(300, ' ') + "\n");
+        "</body></html>\n" +
+            std::string(300, ' ') + "\n");
   write(root / "tiny.txt", "too small to be worth compressing\n");
   std::string noise;
   uint32_t seed = 7;
@@ -223,8 +226,13 @@ void write_site(const fs::path& root) {
 }
 
 RunResult run_peer(const fs::path& in, const fs::path& out, std::vector<std::string> extra = {}) {
-  std::vector<std::string> argv = {(bench_dir() / "peer-pipeline").string(), "--input", in.string(),
-                                   "--output", out.string(), "-j", "2"};
+  std::vector<std::string> argv = {(bench_dir() / "peer-pipeline").string(),
+                                   "--input",
+                                   in.string(),
+                                   "--output",
+                                   out.string(),
+                                   "-j",
+                                   "2"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return run_program(argv);
 }
@@ -268,9 +276,11 @@ TEST(BenchPeerPipeline, DoesTheWorkTheBenchCreditsItWith) {
 
   // Entries keep their names; everything else is named after the SHA-256 of its final bytes.
   EXPECT_EQ(read(out / "index.html"), before["index.html"]);
-  for (auto [stem, ext] : std::vector<std::pair<std::string, std::string>>{
-           {"js/app", ".js"}, {"css/site", ".css"}, {"img/photo", ".jpg"}, {"tiny", ".txt"},
-           {"noise", ".txt"}}) {
+  for (auto [stem, ext] : std::vector<std::pair<std::string, std::string>>{{"js/app", ".js"},
+                                                                           {"css/site", ".css"},
+                                                                           {"img/photo", ".jpg"},
+                                                                           {"tiny", ".txt"},
+                                                                           {"noise", ".txt"}}) {
     fs::path f = hashed(out, stem, ext);
     ASSERT_FALSE(f.empty()) << "no single hashed file for " << stem << ext;
     std::string name = f.filename().string();
@@ -292,7 +302,8 @@ TEST(BenchPeerPipeline, DoesTheWorkTheBenchCreditsItWith) {
   EXPECT_LT(min_css.size(), before["css/site.css"].size() / 2);
   EXPECT_THAT(min_css, HasSubstr("{color:red;margin:0}"));
   for (const auto& [rel, bytes] : snapshot(out)) {
-    EXPECT_THAT(bytes, ::testing::Not(HasSubstr(tmp.path().string()))) << "absolute path in " << rel;
+    EXPECT_THAT(bytes, ::testing::Not(HasSubstr(tmp.path().string())))
+        << "absolute path in " << rel;
   }
 
   // The photo is copied as it was; both variants decode to it.
@@ -310,8 +321,8 @@ TEST(BenchPeerPipeline, DoesTheWorkTheBenchCreditsItWith) {
   }
 
   // .br and .gz of every text file of 256 bytes or more, from the final bytes.
-  for (const fs::path& f : {js, hashed(out, "css/site", ".css"), out / "index.html",
-                            fs::path(js.string() + ".map")}) {
+  for (const fs::path& f :
+       {js, hashed(out, "css/site", ".css"), out / "index.html", fs::path(js.string() + ".map")}) {
     std::string bytes = read(f);
     EXPECT_EQ(brotli_decompress(read(f.string() + ".br")), bytes) << f;
     std::string gz = read(f.string() + ".gz");
@@ -338,8 +349,8 @@ TEST(BenchPeerPipeline, DoesTheWorkTheBenchCreditsItWith) {
   EXPECT_GE(times["total"][0] + 0.005, stage_sum);
   EXPECT_GT(times["images"][2], 0.0) << "cwebp and avifenc used CPU";
   EXPECT_GT(times["tool cwebp+avifenc"].at(0), 0.0);
-  EXPECT_NEAR(times["total"][2],
-              times["minify"][2] + times["images"][2] + times["compress"][2], 0.011)
+  EXPECT_NEAR(times["total"][2], times["minify"][2] + times["images"][2] + times["compress"][2],
+              0.011)
       << "the encoders' CPU is the sum of the encoding stages'";
 }
 
@@ -362,7 +373,8 @@ TEST(BenchPeerPipeline, ImageFormatsAndSettingsReachTheEncoders) {
   auto q30 = run_peer(tmp / "in", tmp / "q30", {"--image-formats", "webp", "--webp-quality", "30"});
   ASSERT_EQ(q90.exit_code, 0) << q90.err;
   ASSERT_EQ(q30.exit_code, 0) << q30.err;
-  fs::path p90 = hashed(tmp / "q90", "img/photo", ".jpg"), p30 = hashed(tmp / "q30", "img/photo", ".jpg");
+  fs::path p90 = hashed(tmp / "q90", "img/photo", ".jpg"),
+           p30 = hashed(tmp / "q30", "img/photo", ".jpg");
   EXPECT_FALSE(fs::exists(p90.string() + ".avif")) << "--image-formats webp";
   EXPECT_GT(fs::file_size(p90.string() + ".webp"), fs::file_size(p30.string() + ".webp"));
 }

@@ -27,26 +27,35 @@ struct Round {
 void write_runs(const fs::path& runs, const std::vector<Round>& rounds, bool assetpipe_compresses) {
   write(runs / "corpus/index.html", "<!doctype html>\n");
   write(runs / "corpus/app.js", std::string(1000, 'a'));
-  nlohmann::json info = {{"rounds", rounds.size()}, {"jobs", 2}, {"corpus", (runs / "corpus").string()},
-                         {"corpus_name", "made-up"}, {"cores", 2}, {"cpu", "test cpu"},
-                         {"load_before", "0.00 0.00 0.00"}, {"load_after", "0.00 0.00 0.00"},
-                         {"date", "2026-01-01 00:00 UTC"}, {"assetpipe_version", "assetpipe 0"},
-                         {"tools", "none"}, {"settings", {"--avif-speed", "8"}}};
+  nlohmann::json info = {{"rounds", rounds.size()},
+                         {"jobs", 2},
+                         {"corpus", (runs / "corpus").string()},
+                         {"corpus_name", "made-up"},
+                         {"cores", 2},
+                         {"cpu", "test cpu"},
+                         {"load_before", "0.00 0.00 0.00"},
+                         {"load_after", "0.00 0.00 0.00"},
+                         {"date", "2026-01-01 00:00 UTC"},
+                         {"assetpipe_version", "assetpipe 0"},
+                         {"tools", "none"},
+                         {"settings", {"--avif-speed", "8"}}};
   write(runs / "info.json", info.dump());
   for (size_t i = 0; i < rounds.size(); ++i) {
     const Round& r = rounds[i];
     std::string n = std::to_string(i + 1);
-    write(runs / ("assetpipe-" + n + ".rusage"), fmt::format("{} {} {}\n", r.ap_wall, r.ap_user, r.ap_sys));
+    write(runs / ("assetpipe-" + n + ".rusage"),
+          fmt::format("{} {} {}\n", r.ap_wall, r.ap_user, r.ap_sys));
     write(runs / ("assetpipe-" + n + ".log"),
           fmt::format("timings: scan 0.100s, minify {:.3f}s, images {:.3f}s, link 0.100s, compress "
                       "{:.3f}s, emit 0.200s, total {:.3f}s\nassetpipe: 2 files\n",
                       r.ap_minify, r.ap_images, r.ap_compress, r.ap_wall - 0.01));
     double peer_wall = 0.5 + r.peer_minify + r.peer_images + 0.5 + r.peer_compress;
     write(runs / ("peer-" + n + ".times"),
-          fmt::format("copy 0.500 0.100 0.000\nminify {0:.3f} 1.000 1.000\nimages {1:.3f} 1.000 1.000\n"
-                      "hash 0.500 0.200 0.200\ncompress {2:.3f} 1.000 1.000\n"
-                      "total {3:.3f} 9.000 {4:.3f}\ntool brotli 7.5\n",
-                      r.peer_minify, r.peer_images, r.peer_compress, peer_wall, r.peer_encoder_cpu));
+          fmt::format(
+              "copy 0.500 0.100 0.000\nminify {0:.3f} 1.000 1.000\nimages {1:.3f} 1.000 1.000\n"
+              "hash 0.500 0.200 0.200\ncompress {2:.3f} 1.000 1.000\n"
+              "total {3:.3f} 9.000 {4:.3f}\ntool brotli 7.5\n",
+              r.peer_minify, r.peer_images, r.peer_compress, peer_wall, r.peer_encoder_cpu));
   }
   for (const char* tree : {"assetpipe-out", "peer-out"}) {
     write(runs / tree / "index.html", "<!doctype html>\n");
@@ -115,7 +124,8 @@ TEST(BenchReport, MediansAndRatiosComeFromTheSameRounds) {
   EXPECT_THAT(r.out, HasSubstr("| **total (wall)** | **12.00s** | **17.00s** | **0.71** |"));
   // peer/limit: 15/15, 17/16, 17/17 -> 1.0.
   EXPECT_NEAR(results["peer_over_limit"].get<double>(), 1.0, 1e-9);
-  EXPECT_THAT(r.out, HasSubstr("= 16.00s; assetpipe wall / limit = 0.75, peer wall / limit = 1.00"));
+  EXPECT_THAT(r.out,
+              HasSubstr("= 16.00s; assetpipe wall / limit = 0.75, peer wall / limit = 1.00"));
   EXPECT_THAT(r.out, HasSubstr("targets: ratio < 0.8: met; wall <= 1.15 x limit: met"));
   // assetpipe's own floor: its CPU (median 17 s) over the cores, against the limit.
   EXPECT_THAT(r.out, HasSubstr("assetpipe CPU / 2 cores = 8.50s (its own floor: 0.53x the limit)"));
@@ -129,7 +139,8 @@ TEST(BenchReport, AssetpipeWarningsAreCounted) {
   write(tmp / "assetpipe-1.log",
         "css/a.css:3:7: warning: url(missing.png) does not resolve\n"
         "img/bad.jpg: warning: not a JPEG; copied unchanged\n"
-        "timings: scan 0.1s, minify 1.0s, images 3.0s, link 0.1s, compress 1.0s, emit 0.1s, total 5.0s\n");
+        "timings: scan 0.1s, minify 1.0s, images 3.0s, link 0.1s, compress 1.0s, emit 0.1s, total "
+        "5.0s\n");
   auto r = summarize(tmp.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("assetpipe warned 2 times in the last round (see its log), first: "
@@ -147,7 +158,8 @@ TEST(BenchReport, AStageTheBinaryDidNotDoIsNotCompared) {
   EXPECT_TRUE(row(results, "images")["assetpipe_did_it"]);
   EXPECT_FALSE(results["targets"]["judged"]);
   EXPECT_THAT(r.out, HasSubstr("| compress | 0.00s | 8.00s | not in this binary |"));
-  EXPECT_THAT(r.out, HasSubstr("targets: not judged: this assetpipe binary did not do minify, compress"));
+  EXPECT_THAT(r.out,
+              HasSubstr("targets: not judged: this assetpipe binary did not do minify, compress"));
 }
 
 TEST(BenchReport, ALogWithoutTimingsIsAClearError) {

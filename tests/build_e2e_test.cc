@@ -199,8 +199,8 @@ TEST(BuildE2E, KilledBuildLeavesPreviousOutputIntact) {
     auto now = snapshot(tmp / "out");
     if (now != good) {
       // The build finished before the kill: then it must be complete.
-      ASSERT_TRUE(WIFEXITED(status)) << "output changed by a killed build (delay " << delay_ms
-                                     << " ms)";
+      ASSERT_TRUE(WIFEXITED(status))
+          << "output changed by a killed build (delay " << delay_ms << " ms)";
       EXPECT_EQ(without_assetpipe_dir(now).size(), 400 + without_assetpipe_dir(good).size());
       break;
     }
@@ -214,16 +214,19 @@ TEST(BuildE2E, KilledBuildLeavesPreviousOutputIntact) {
 
 TEST(BuildE2E, HostileFileNamesSurvive) {
   TempDir tmp;
-  std::vector<std::string> names = {
-      "with space.css", "caf\xc3\xa9 \xe2\x98\x95.js", "quote\"d.txt", "apo's.txt",
-      "dollar$HOME.js", "semi;colon.css", "hash#frag.txt", "brace{x}.txt",
-      "back\\slash.txt", "dir with space/inner file.svg", "-dash-first.txt"};
+  std::vector<std::string> names = {"with space.css",  "caf\xc3\xa9 \xe2\x98\x95.js",
+                                    "quote\"d.txt",    "apo's.txt",
+                                    "dollar$HOME.js",  "semi;colon.css",
+                                    "hash#frag.txt",   "brace{x}.txt",
+                                    "back\\slash.txt", "dir with space/inner file.svg",
+                                    "-dash-first.txt"};
   for (size_t i = 0; i < names.size(); ++i) {
     // Valid in every language involved (JS, CSS, SVG, text): a comment-free statement.
-    std::string body = names[i].ends_with(".css")   ? ".c" + std::to_string(i) + " { color: red }\n"
-                       : names[i].ends_with(".js")  ? "console.log(" + std::to_string(i) + ");\n"
-                       : names[i].ends_with(".svg") ? "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n"
-                                                    : "content " + std::to_string(i) + "\n";
+    std::string body = names[i].ends_with(".css")  ? ".c" + std::to_string(i) + " { color: red }\n"
+                       : names[i].ends_with(".js") ? "console.log(" + std::to_string(i) + ");\n"
+                       : names[i].ends_with(".svg")
+                           ? "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n"
+                           : "content " + std::to_string(i) + "\n";
     write(tmp / "in" / names[i], body);
   }
   auto before = snapshot(tmp / "in");

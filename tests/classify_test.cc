@@ -56,7 +56,7 @@ TEST(Classify, BundlerFingerprints) {
   EXPECT_FALSE(is_fingerprinted("build-20240101.js"));  // digits only: a date, not a hash
   EXPECT_FALSE(is_fingerprinted("index-abc123.js"));    // too short
   EXPECT_FALSE(is_fingerprinted("KaTeX_Main-Regular.woff2"));
-  EXPECT_FALSE(is_fingerprinted("a12345678b"));          // no separator
+  EXPECT_FALSE(is_fingerprinted("a12345678b"));                         // no separator
   EXPECT_FALSE(is_fingerprinted("webfonts/fa-v4compatibility.woff2"));  // a word with a digit
   EXPECT_FALSE(is_fingerprinted("icons-webfont2024.woff"));
   EXPECT_TRUE(is_fingerprinted("assets/index-B6_mG6H_.css"));
@@ -65,9 +65,11 @@ TEST(Classify, BundlerFingerprints) {
 }
 
 TEST(Classify, SplitExtension) {
-  EXPECT_EQ(split_extension("css/main.css"), (std::pair<std::string, std::string>{"css/main", ".css"}));
+  EXPECT_EQ(split_extension("css/main.css"),
+            (std::pair<std::string, std::string>{"css/main", ".css"}));
   EXPECT_EQ(split_extension("app.js.map"), (std::pair<std::string, std::string>{"app", ".js.map"}));
-  EXPECT_EQ(split_extension("a.b/LICENSE"), (std::pair<std::string, std::string>{"a.b/LICENSE", ""}));
+  EXPECT_EQ(split_extension("a.b/LICENSE"),
+            (std::pair<std::string, std::string>{"a.b/LICENSE", ""}));
   EXPECT_EQ(split_extension(".htaccess"), (std::pair<std::string, std::string>{".htaccess", ""}));
   EXPECT_EQ(split_extension("x.min.js"), (std::pair<std::string, std::string>{"x.min", ".js"}));
 }

@@ -44,8 +44,9 @@ TEST(Cli, ConfigFileSuppliesInputAndOutput) {
 
 TEST(Cli, PackageJsonAssetpipeKey) {
   Project p;
-  write(p.tmp / "package.json",
-        R"({"name": "x", "assetpipe": {"input": "dist", "output": "out", "keep-name": ["LICENSE"]}})");
+  write(
+      p.tmp / "package.json",
+      R"({"name": "x", "assetpipe": {"input": "dist", "output": "out", "keep-name": ["LICENSE"]}})");
   auto r = p.run({"build"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto m = nlohmann::json::parse(read(p.tmp / "out/.assetpipe/manifest.json"));
@@ -75,7 +76,8 @@ TEST(Cli, PrecedenceFlagsThenEnvironmentThenConfig) {
 
 TEST(Cli, UnknownConfigKeyIsAnError) {
   Project p;
-  write(p.tmp / "assetpipe.config.json", R"({"input": "dist", "output": "out", "webp-qualty": 50})");
+  write(p.tmp / "assetpipe.config.json",
+        R"({"input": "dist", "output": "out", "webp-qualty": 50})");
   auto r = p.run({"build"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("assetpipe.config.json"));
@@ -135,7 +137,8 @@ TEST(Cli, JsonReportMatchesManifest) {
     const auto& m = manifest["assets"][f["input"].get<std::string>()];
     EXPECT_EQ(f["file"], m["file"]);
     EXPECT_EQ(f["size"], m["size"]);
-    EXPECT_EQ(f["size"].get<uint64_t>(), fs::file_size(p.tmp / "out" / f["file"].get<std::string>()));
+    EXPECT_EQ(f["size"].get<uint64_t>(),
+              fs::file_size(p.tmp / "out" / f["file"].get<std::string>()));
     EXPECT_LE(f["size"].get<uint64_t>(), prev) << "largest first";
     prev = f["size"];
     total += f["size"].get<uint64_t>();
@@ -182,14 +185,16 @@ TEST(Cli, ProgressAndColourOnATerminal) {
   Project p;
   // Enough files that the build lasts several redraw periods.
   for (int i = 0; i < 200; ++i) {
-    write(p.dist / "bulk" / (std::to_string(i) + ".txt"), std::string(100000, static_cast<char>('a' + i % 26)));
+    write(p.dist / "bulk" / (std::to_string(i) + ".txt"),
+          std::string(100000, static_cast<char>('a' + i % 26)));
   }
   int master = -1;
   pid_t pid = ::forkpty(&master, nullptr, nullptr, nullptr);
   ASSERT_GE(pid, 0);
   if (pid == 0) {
     ::setenv("ASSETPIPE_PROGRESS_MS", "1", 1);
-    std::string bin = assetpipe_bin().string(), in = p.dist.string(), out = (p.tmp / "out").string();
+    std::string bin = assetpipe_bin().string(), in = p.dist.string(),
+                out = (p.tmp / "out").string();
     ::execl(bin.c_str(), bin.c_str(), "build", in.c_str(), "-o", out.c_str(), "-j", "1",
             static_cast<char*>(nullptr));
     ::_exit(127);
@@ -205,6 +210,6 @@ TEST(Cli, ProgressAndColourOnATerminal) {
   ::waitpid(pid, &status, 0);
   ::close(master);
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << seen;
-  EXPECT_THAT(seen, HasSubstr("\r\x1b[K"));       // the line is redrawn and erased
+  EXPECT_THAT(seen, HasSubstr("\r\x1b[K"));  // the line is redrawn and erased
   EXPECT_THAT(seen, HasSubstr("assetpipe: "));
 }

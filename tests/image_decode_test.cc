@@ -111,20 +111,22 @@ TEST(ImageDecode, PngEveryColourTypeAndDepthExact) {
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
-    auto d = decode_ok(write_png(src, {.color_type = c.color_type, .bit_depth = c.bit_depth,
-                                       .interlaced = c.interlaced}));
+    auto d = decode_ok(write_png(
+        src, {.color_type = c.color_type, .bit_depth = c.bit_depth, .interlaced = c.interlaced}));
     ASSERT_EQ(d.width, 23);
     ASSERT_EQ(d.height, 17);
     EXPECT_TRUE(d.from_png);
     const bool gray = !(c.color_type & PNG_COLOR_MASK_COLOR);
-    const bool alpha = (c.color_type & PNG_COLOR_MASK_ALPHA) || c.color_type == PNG_COLOR_TYPE_PALETTE;
+    const bool alpha =
+        (c.color_type & PNG_COLOR_MASK_ALPHA) || c.color_type == PNG_COLOR_TYPE_PALETTE;
     EXPECT_EQ(d.has_alpha, alpha);
     Pixels got = as_pixels(d);
     for (int y = 0; y < 17; ++y) {
       for (int x = 0; x < 23; ++x) {
         const uint8_t* s = src.at(x, y);
         const uint8_t* g = got.at(x, y);
-        uint8_t want[4] = {gray ? s[1] : s[0], s[1], gray ? s[1] : s[2], alpha ? s[3] : uint8_t(255)};
+        uint8_t want[4] = {gray ? s[1] : s[0], s[1], gray ? s[1] : s[2],
+                           alpha ? s[3] : uint8_t(255)};
         ASSERT_EQ(std::vector<uint8_t>(g, g + 4), std::vector<uint8_t>(want, want + 4))
             << "pixel " << x << "," << y;
       }

@@ -11,9 +11,9 @@ using namespace assetpipe::test::images;
 TEST(ImageProbe, PixelsFromPngAndJpegHeaders) {
   EXPECT_EQ(transform::probe_pixels(write_png(photo(37, 21))), 37u * 21u);
   EXPECT_EQ(transform::probe_pixels(write_jpeg(photo(37, 21))), 37u * 21u);
-  EXPECT_EQ(transform::probe_pixels(write_jpeg(photo(50, 30), {.progressive = true,
-                                                                .exif = exif_with_orientation(6),
-                                                                .icc = icc_profile()})),
+  EXPECT_EQ(transform::probe_pixels(write_jpeg(
+                photo(50, 30),
+                {.progressive = true, .exif = exif_with_orientation(6), .icc = icc_profile()})),
             1500u);
   EXPECT_EQ(transform::probe_pixels(png_claiming(100000, 100000)), 10'000'000'000u);
   EXPECT_EQ(transform::probe_pixels(""), 0u);

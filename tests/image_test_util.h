@@ -3,8 +3,8 @@
 // fixtures are generated in the test and stay tiny.
 #pragma once
 
-#include <csetjmp>
 #include <cmath>
+#include <csetjmp>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -65,7 +65,8 @@ inline std::string icc_profile(const char* colour_space = "RGB ") {
   const uint32_t size = 400;
   std::string icc(size, '\0');
   auto put32 = [&](size_t at, uint32_t v) {
-    icc[at] = char(v >> 24), icc[at + 1] = char(v >> 16), icc[at + 2] = char(v >> 8), icc[at + 3] = char(v);
+    icc[at] = char(v >> 24), icc[at + 1] = char(v >> 16), icc[at + 2] = char(v >> 8),
+    icc[at + 3] = char(v);
   };
   put32(0, size);
   std::memcpy(&icc[4], "test", 4);
@@ -75,7 +76,7 @@ inline std::string icc_profile(const char* colour_space = "RGB ") {
   std::memcpy(&icc[20], "XYZ ", 4);
   std::memcpy(&icc[36], "acsp", 4);
   put32(68, 0x0000F6D6), put32(72, 0x00010000), put32(76, 0x0000D32D);  // D50
-  put32(128, 2);  // tag count
+  put32(128, 2);                                                        // tag count
   std::memcpy(&icc[132], "wtpt", 4), put32(136, 156), put32(140, 20);
   std::memcpy(&icc[144], "zzzz", 4), put32(148, 176), put32(152, size - 176);
   std::memcpy(&icc[156], "XYZ ", 4);
@@ -90,19 +91,23 @@ inline std::string icc_profile(const char* colour_space = "RGB ") {
 inline std::string exif_with_orientation(int orientation, bool big_endian = false) {
   std::string e("Exif\0\0", 6);
   auto u16 = [&](uint16_t v) {
-    if (big_endian) e += char(v >> 8), e += char(v & 0xFF);
-    else e += char(v & 0xFF), e += char(v >> 8);
+    if (big_endian)
+      e += char(v >> 8), e += char(v & 0xFF);
+    else
+      e += char(v & 0xFF), e += char(v >> 8);
   };
   auto u32 = [&](uint32_t v) {
-    if (big_endian) u16(uint16_t(v >> 16)), u16(uint16_t(v));
-    else u16(uint16_t(v)), u16(uint16_t(v >> 16));
+    if (big_endian)
+      u16(uint16_t(v >> 16)), u16(uint16_t(v));
+    else
+      u16(uint16_t(v)), u16(uint16_t(v >> 16));
   };
   e += big_endian ? "MM" : "II";
-  u16(42), u32(8);                   // TIFF header, IFD0 at 8
-  u16(1);                            // one entry
-  u16(0x0112), u16(3), u32(1);       // Orientation, SHORT, count 1
+  u16(42), u32(8);              // TIFF header, IFD0 at 8
+  u16(1);                       // one entry
+  u16(0x0112), u16(3), u32(1);  // Orientation, SHORT, count 1
   u16(uint16_t(orientation)), u16(0);
-  u32(0);                            // no next IFD
+  u32(0);  // no next IFD
   return e;
 }
 
@@ -136,7 +141,8 @@ inline std::string write_jpeg(const Pixels& p, const JpegOptions& o = {}) {
                       unsigned(o.exif.size()));
   }
   if (!o.icc.empty()) {
-    jpeg_write_icc_profile(&c, reinterpret_cast<const JOCTET*>(o.icc.data()), unsigned(o.icc.size()));
+    jpeg_write_icc_profile(&c, reinterpret_cast<const JOCTET*>(o.icc.data()),
+                           unsigned(o.icc.size()));
   }
   std::vector<uint8_t> row(size_t(p.width) * 4);
   while (c.next_scanline < c.image_height) {
@@ -182,8 +188,8 @@ inline std::string write_png(const Pixels& p, const PngOptions& o = {}) {
   if (setjmp(png_jmpbuf(png))) throw std::runtime_error("libpng write failed");
   png_set_write_fn(png, &out, png_append, nullptr);
   png_set_IHDR(png, info, png_uint_32(p.width), png_uint_32(p.height), o.bit_depth, o.color_type,
-               o.interlaced ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
-               PNG_FILTER_TYPE_DEFAULT);
+               o.interlaced ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE,
+               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   std::vector<png_color> palette;
   std::vector<png_byte> alphas;
   std::vector<uint32_t> keys;
@@ -211,9 +217,11 @@ inline std::string write_png(const Pixels& p, const PngOptions& o = {}) {
   if (o.bit_depth == 16) png_set_swap(png);  // rows below are little-endian uint16
   const bool gray = !(o.color_type & PNG_COLOR_MASK_COLOR);
   const bool alpha = o.color_type & PNG_COLOR_MASK_ALPHA;
-  const int channels = o.color_type == PNG_COLOR_TYPE_PALETTE ? 1 : (gray ? 1 : 3) + (alpha ? 1 : 0);
+  const int channels =
+      o.color_type == PNG_COLOR_TYPE_PALETTE ? 1 : (gray ? 1 : 3) + (alpha ? 1 : 0);
   const int bytes = o.bit_depth == 16 ? 2 : 1;
-  std::vector<std::vector<uint8_t>> rows(size_t(p.height), std::vector<uint8_t>(size_t(p.width) * 8));
+  std::vector<std::vector<uint8_t>> rows(size_t(p.height),
+                                         std::vector<uint8_t>(size_t(p.width) * 8));
   for (int y = 0; y < p.height; ++y) {
     for (int x = 0; x < p.width; ++x) {
       const uint8_t* s = p.at(x, y);
@@ -222,17 +230,22 @@ inline std::string write_png(const Pixels& p, const PngOptions& o = {}) {
       if (o.color_type == PNG_COLOR_TYPE_PALETTE) {
         uint32_t k;
         std::memcpy(&k, s, 4);
-        for (size_t i = 0; i < keys.size(); ++i) if (keys[i] == k) values[n] = uint8_t(i);
+        for (size_t i = 0; i < keys.size(); ++i)
+          if (keys[i] == k) values[n] = uint8_t(i);
         n = 1;
       } else {
-        if (gray) values[n++] = s[1];
-        else values[n++] = s[0], values[n++] = s[1], values[n++] = s[2];
+        if (gray)
+          values[n++] = s[1];
+        else
+          values[n++] = s[0], values[n++] = s[1], values[n++] = s[2];
         if (alpha) values[n++] = s[3];
       }
       for (int c = 0; c < n; ++c) {
         uint8_t* d = &rows[size_t(y)][(size_t(x) * size_t(channels) + size_t(c)) * size_t(bytes)];
-        if (bytes == 2) d[0] = values[c], d[1] = values[c];  // v * 257, either byte order
-        else d[0] = values[c];
+        if (bytes == 2)
+          d[0] = values[c], d[1] = values[c];  // v * 257, either byte order
+        else
+          d[0] = values[c];
       }
     }
   }
@@ -258,7 +271,8 @@ inline std::string png_claiming(uint32_t width, uint32_t height) {
     be32(uint32_t(crc32(0, reinterpret_cast<const Bytef*>(body.data()), uInt(body.size()))));
   };
   std::string ihdr;
-  for (uint32_t v : {width, height}) ihdr += char(v >> 24), ihdr += char(v >> 16), ihdr += char(v >> 8), ihdr += char(v);
+  for (uint32_t v : {width, height})
+    ihdr += char(v >> 24), ihdr += char(v >> 16), ihdr += char(v >> 8), ihdr += char(v);
   ihdr += std::string("\x08\x06\x00\x00\x00", 5);  // 8-bit RGBA
   chunk("IHDR", ihdr);
   chunk("IDAT", std::string("\x78\x9c\x03\x00\x00\x00\x00\x01", 8));
@@ -269,7 +283,7 @@ inline std::string png_claiming(uint32_t width, uint32_t height) {
 struct Decoded {
   Pixels pixels;
   std::string icc;
-  bool lossless = false;       // WebP: VP8L bitstream
+  bool lossless = false;  // WebP: VP8L bitstream
   bool has_alpha = false;
   uint32_t transform_flags = 0;  // AVIF: irot/imir present
 };
@@ -278,7 +292,8 @@ inline Decoded decode_webp(const std::string& bytes) {
   Decoded d;
   auto data = reinterpret_cast<const uint8_t*>(bytes.data());
   WebPBitstreamFeatures features;
-  if (WebPGetFeatures(data, bytes.size(), &features) != VP8_STATUS_OK) throw std::runtime_error("not a WebP");
+  if (WebPGetFeatures(data, bytes.size(), &features) != VP8_STATUS_OK)
+    throw std::runtime_error("not a WebP");
   d.lossless = features.format == 2;
   d.has_alpha = features.has_alpha;
   uint8_t* px = WebPDecodeRGBA(data, bytes.size(), &d.pixels.width, &d.pixels.height);
@@ -300,7 +315,8 @@ inline Decoded decode_avif(const std::string& bytes) {
   Decoded d;
   avifImage* image = avifImageCreateEmpty();
   avifDecoder* decoder = avifDecoderCreate();
-  avifResult r = avifDecoderReadMemory(decoder, image, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  avifResult r = avifDecoderReadMemory(
+      decoder, image, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
   if (r != AVIF_RESULT_OK) {
     avifDecoderDestroy(decoder);
     avifImageDestroy(image);

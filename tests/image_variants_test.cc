@@ -68,8 +68,8 @@ TEST(ImageOrientation, AllEightLandWhereTheBrowserShowsThem) {
   struct Expect {
     Corner red, green;
   };
-  const Expect table[9] = {{},         {TL, TR}, {TR, TL}, {BR, BL}, {BL, BR},
-                           {TL, BL},   {TR, BR}, {BR, TR}, {BL, TL}};
+  const Expect table[9] = {{},       {TL, TR}, {TR, TL}, {BR, BL}, {BL, BR},
+                           {TL, BL}, {TR, BR}, {BR, TR}, {BL, TL}};
   const int w = 96, h = 64, block = 16;
   for (int o = 1; o <= 8; ++o) {
     SCOPED_TRACE("orientation " + std::to_string(o));
@@ -77,7 +77,8 @@ TEST(ImageOrientation, AllEightLandWhereTheBrowserShowsThem) {
     fill(stored, 0, 0, w, h, 128, 128, 128);
     fill(stored, 0, 0, block, block, 230, 20, 20);
     fill(stored, w - block, 0, block, block, 20, 220, 20);
-    Asset a = image_asset("img/o.jpg", write_jpeg(stored, {.exif = exif_with_orientation(o, o % 2)}));
+    Asset a =
+        image_asset("img/o.jpg", write_jpeg(stored, {.exif = exif_with_orientation(o, o % 2)}));
     Diagnostics diags;
     auto variants = transform::variants_of(a, defaults(), diags);
     ASSERT_EQ(variants.size(), 2u);
@@ -108,7 +109,8 @@ TEST(ImageVariants, PixelsMatchTheSourceAboveThePsnrFloor) {
                             : write_jpeg(photo(256, 192));
     Pixels source = reference_pixels(bytes);
     Diagnostics diags;
-    auto variants = transform::variants_of(image_asset(png ? "p.png" : "p.jpg", bytes), defaults(), diags);
+    auto variants =
+        transform::variants_of(image_asset(png ? "p.png" : "p.jpg", bytes), defaults(), diags);
     ASSERT_EQ(variants.size(), 2u);
     for (const auto& v : variants) {
       SCOPED_TRACE(v.format);
@@ -140,8 +142,8 @@ TEST(ImageVariants, AlphaKept) {
     Decoded d = decode_variant(v);
     EXPECT_TRUE(d.has_alpha);
     EXPECT_GT(psnr(d.pixels, src, /*alpha_only=*/true), 35.0);
-    EXPECT_LT(mean(d.pixels, 2, 2, 20, 92)[3], 3.0);             // still transparent
-    EXPECT_GT(mean(d.pixels, 110, 2, 16, 92)[3], 215.0);         // still (nearly) opaque
+    EXPECT_LT(mean(d.pixels, 2, 2, 20, 92)[3], 3.0);      // still transparent
+    EXPECT_GT(mean(d.pixels, 110, 2, 16, 92)[3], 215.0);  // still (nearly) opaque
   }
 }
 
@@ -149,10 +151,12 @@ TEST(ImageVariants, IccProfileKeptOtherMetadataDropped) {
   std::string icc = icc_profile();
   for (bool png : {false, true}) {
     SCOPED_TRACE(png ? "png" : "jpeg");
-    std::string bytes = png ? write_png(photo(64, 48), {.color_type = PNG_COLOR_TYPE_RGB, .icc = icc})
-                            : write_jpeg(photo(64, 48), {.exif = exif_with_orientation(1), .icc = icc});
+    std::string bytes =
+        png ? write_png(photo(64, 48), {.color_type = PNG_COLOR_TYPE_RGB, .icc = icc})
+            : write_jpeg(photo(64, 48), {.exif = exif_with_orientation(1), .icc = icc});
     Diagnostics diags;
-    auto variants = transform::variants_of(image_asset(png ? "i.png" : "i.jpg", bytes), defaults(), diags);
+    auto variants =
+        transform::variants_of(image_asset(png ? "i.png" : "i.jpg", bytes), defaults(), diags);
     ASSERT_EQ(variants.size(), 2u);
     for (const auto& v : variants) {
       SCOPED_TRACE(v.format);
@@ -163,7 +167,8 @@ TEST(ImageVariants, IccProfileKeptOtherMetadataDropped) {
   }
   // No profile in, none out.
   Diagnostics diags;
-  auto plain = transform::variants_of(image_asset("p.jpg", write_jpeg(photo(64, 48))), defaults(), diags);
+  auto plain =
+      transform::variants_of(image_asset("p.jpg", write_jpeg(photo(64, 48))), defaults(), diags);
   for (const auto& v : plain) EXPECT_TRUE(decode_variant(v).icc.empty()) << v.format;
 }
 
@@ -171,7 +176,8 @@ TEST(ImageVariants, WebpLosslessAutoForGraphicsOnly) {
   // A graphic: 4 flat colours in stripes. Lossless must be exact.
   Pixels graphic{200, 120, std::vector<uint8_t>(200 * 120 * 4)};
   for (int x = 0; x < 200; x += 10) fill(graphic, x, 0, 10, 120, uint8_t(x % 40 * 6), 40, 200, 255);
-  auto decoded_graphic = transform::decode_image(write_png(graphic, {.color_type = PNG_COLOR_TYPE_RGB}), 1 << 30);
+  auto decoded_graphic =
+      transform::decode_image(write_png(graphic, {.color_type = PNG_COLOR_TYPE_RGB}), 1 << 30);
   ASSERT_TRUE(decoded_graphic.ok());
   EXPECT_TRUE(transform::looks_like_graphic(*decoded_graphic));
   Options o = defaults();
@@ -187,7 +193,8 @@ TEST(ImageVariants, WebpLosslessAutoForGraphicsOnly) {
   EXPECT_FALSE(decode_webp(*webp).lossless);
 
   // A photo PNG stays lossy under auto, becomes lossless under on.
-  auto decoded_photo = transform::decode_image(write_png(photo(120, 80), {.color_type = PNG_COLOR_TYPE_RGB}), 1 << 30);
+  auto decoded_photo = transform::decode_image(
+      write_png(photo(120, 80), {.color_type = PNG_COLOR_TYPE_RGB}), 1 << 30);
   ASSERT_TRUE(decoded_photo.ok());
   EXPECT_FALSE(transform::looks_like_graphic(*decoded_photo));
   o.webp_lossless = WebpLossless::Auto;
@@ -237,7 +244,8 @@ TEST(ImageVariants, KeptOnlyWhenSmallerByMinSaving) {
 TEST(ImageVariants, OverWebpLimitSkipsWebpWithANote) {
   Pixels wide = photo(16400, 2);
   Diagnostics diags;
-  auto variants = transform::variants_of(image_asset("wide.png", write_png(wide)), defaults(), diags);
+  auto variants =
+      transform::variants_of(image_asset("wide.png", write_png(wide)), defaults(), diags);
   const ImageVariant* webp = find(variants, "webp");
   const ImageVariant* avif = find(variants, "avif");
   ASSERT_TRUE(webp && avif);
@@ -283,7 +291,8 @@ TEST(ImageVariants, SameBytesAtAnyParallelism) {
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
     std::vector<Asset> assets;
     for (int i = 0; i < 6; ++i) {
-      assets.push_back(image_asset("p" + std::to_string(i) + ".jpg", write_jpeg(photo(60 + 20 * i, 50))));
+      assets.push_back(
+          image_asset("p" + std::to_string(i) + ".jpg", write_jpeg(photo(60 + 20 * i, 50))));
     }
     Diagnostics diags;
     transform::make_image_variants(assets, defaults(), diags);
@@ -363,7 +372,8 @@ TEST(ImageBadInput, ZeroBytesAndMislabelledText) {
 
 TEST(ImageBadInput, DecompressionBombsRefusedBeforeAllocating) {
   // 100000 x 100000 x 4 bytes would be 40 GB: refused from the header alone.
-  expect_copied_unchanged("bomb.png", png_claiming(100000, 100000), "over --max-pixels 50.0 megapixels");
+  expect_copied_unchanged("bomb.png", png_claiming(100000, 100000),
+                          "over --max-pixels 50.0 megapixels");
   Options o = defaults();
   o.max_pixels = 1000;
   expect_copied_unchanged("big.jpg", write_jpeg(photo(64, 64)), "64x64", o);
@@ -373,7 +383,11 @@ TEST(ImageBadInput, DecompressionBombsRefusedBeforeAllocating) {
 TEST(ImageVariants, AnimatedPngGetsNoVariantsAndANote) {
   // An APNG: an acTL chunk (2 frames, loop forever) inserted after IHDR.
   std::string png = write_png(photo(64, 48));
-  std::string actl("\x00\x00\x00\x08" "acTL" "\x00\x00\x00\x02\x00\x00\x00\x00", 16);
+  std::string actl(
+      "\x00\x00\x00\x08"
+      "acTL"
+      "\x00\x00\x00\x02\x00\x00\x00\x00",
+      16);
   uint32_t crc = uint32_t(crc32(0, reinterpret_cast<const Bytef*>(actl.data() + 4), 12));
   for (int s = 24; s >= 0; s -= 8) actl += char(crc >> s);
   png.insert(8 + 25, actl);  // signature + IHDR chunk
@@ -394,9 +408,11 @@ TEST(ImageVariants, AnimatedPngGetsNoVariantsAndANote) {
 TEST(ImageBadInput, RandomDamageNeverCrashes) {
   const std::string originals[] = {
       write_jpeg(photo(48, 40)),
-      write_jpeg(photo(48, 40), {.progressive = true, .exif = exif_with_orientation(6), .icc = icc_profile()}),
+      write_jpeg(photo(48, 40),
+                 {.progressive = true, .exif = exif_with_orientation(6), .icc = icc_profile()}),
       write_png(photo(48, 40)),
-      write_png(photo(48, 40), {.color_type = PNG_COLOR_TYPE_RGB, .interlaced = true, .icc = icc_profile()}),
+      write_png(photo(48, 40),
+                {.color_type = PNG_COLOR_TYPE_RGB, .interlaced = true, .icc = icc_profile()}),
   };
   uint64_t state = 0x9E3779B97F4A7C15u;
   auto next = [&] {
@@ -409,10 +425,12 @@ TEST(ImageBadInput, RandomDamageNeverCrashes) {
       std::string bytes = original;
       switch (next() % 3) {
         case 0:  // flip a few bytes anywhere past the signature
-          for (int i = 0; i < 1 + int(next() % 4); ++i) bytes[4 + next() % (bytes.size() - 4)] ^= char(1 + next() % 255);
+          for (int i = 0; i < 1 + int(next() % 4); ++i)
+            bytes[4 + next() % (bytes.size() - 4)] ^= char(1 + next() % 255);
           break;
         case 1: {  // overwrite a run with noise
-          size_t at = 4 + next() % (bytes.size() - 4), n = std::min<size_t>(1 + next() % 64, bytes.size() - at);
+          size_t at = 4 + next() % (bytes.size() - 4),
+                 n = std::min<size_t>(1 + next() % 64, bytes.size() - at);
           for (size_t i = 0; i < n; ++i) bytes[at + i] = char(next());
           break;
         }

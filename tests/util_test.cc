@@ -21,9 +21,9 @@ TEST(Util, PathWithin) {
 
 TEST(Util, Utf8AndPrintable) {
   EXPECT_TRUE(util::is_valid_utf8("caf\xc3\xa9 \xe2\x98\x95 \xf0\x9f\x98\x80"));
-  EXPECT_FALSE(util::is_valid_utf8("\xc3"));              // truncated
-  EXPECT_FALSE(util::is_valid_utf8("\xc0\xaf"));          // overlong
-  EXPECT_FALSE(util::is_valid_utf8("\xed\xa0\x80"));      // surrogate
+  EXPECT_FALSE(util::is_valid_utf8("\xc3"));          // truncated
+  EXPECT_FALSE(util::is_valid_utf8("\xc0\xaf"));      // overlong
+  EXPECT_FALSE(util::is_valid_utf8("\xed\xa0\x80"));  // surrogate
   EXPECT_FALSE(util::is_valid_utf8("\xff"));
   EXPECT_EQ(util::printable("a\nb"), "a\\x0ab");
   EXPECT_EQ(util::printable("\xff.png"), "\\xff.png");

@@ -22,11 +22,11 @@ TEST(ViteExample, NpmRunBuildProducesAServableOutput) {
     fs::copy(e.path(), app / name, fs::copy_options::recursive);
   }
   std::string path = assetpipe_bin().parent_path().string() + ":" + std::getenv("PATH");
-  auto ci = run_program({"/usr/bin/env", "-C", app.string(), "npm", "ci", "--no-audit",
-                         "--no-fund", "--loglevel=error"});
+  auto ci = run_program({"/usr/bin/env", "-C", app.string(), "npm", "ci", "--no-audit", "--no-fund",
+                         "--loglevel=error"});
   ASSERT_EQ(ci.exit_code, 0) << ci.out << ci.err;
-  auto build = run_program({"/usr/bin/env", "-C", app.string(), "npm", "run", "build"},
-                           {{"PATH", path}});
+  auto build =
+      run_program({"/usr/bin/env", "-C", app.string(), "npm", "run", "build"}, {{"PATH", path}});
   ASSERT_EQ(build.exit_code, 0) << build.out << build.err;
   EXPECT_THAT(build.out, ::testing::HasSubstr("assetpipe: "));
 

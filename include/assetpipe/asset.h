@@ -37,7 +37,7 @@ struct ImageVariant {
 
 // A precompressed encoding written beside the file: <final name>.br / .gz.
 struct Encoding {
-  std::string name;  // "br" or "gzip"
+  std::string name;    // "br" or "gzip"
   std::string suffix;  // ".br" or ".gz"
   std::string bytes;
 };
@@ -66,10 +66,10 @@ struct Asset {
   // own; the manifest lists it at its owner's `<output>.map`.
   std::string map_of;
 
-  std::vector<ImageVariant> variants;  // image stage
-  std::vector<Encoding> encodings;     // emit stage (precompression)
+  std::vector<ImageVariant> variants;          // image stage
+  std::vector<Encoding> encodings;             // emit stage (precompression)
   std::vector<Encoding> source_map_encodings;  // of `source_map`: <output>.map.br / .gz
-  std::vector<std::string> imports;    // logical paths this asset references (link stage)
+  std::vector<std::string> imports;            // logical paths this asset references (link stage)
 
   // Output-relative path with '/' separators, set by the link stage.
   std::string output;

@@ -31,7 +31,7 @@ struct StageTimes {
 struct BuildResult {
   std::vector<Asset> assets;  // sorted by logical path
   uint64_t bytes_in = 0;
-  uint64_t bytes_out = 0;     // every file written, variants and encodings included
+  uint64_t bytes_out = 0;  // every file written, variants and encodings included
   size_t files_written = 0;
   double seconds = 0;
   StageTimes times;

@@ -17,8 +17,8 @@ struct Diagnostic {
   int column = 0;    // 1-based; 0 when unknown
   std::string message;
 
-  std::string format() const;              // file:line:col: warning: message
-  std::string github_annotation() const;   // ::warning file=...,line=...::message
+  std::string format() const;             // file:line:col: warning: message
+  std::string github_annotation() const;  // ::warning file=...,line=...::message
 };
 
 class Diagnostics {

@@ -19,8 +19,8 @@ struct Options {
   std::filesystem::path input;
   std::filesystem::path output;
   std::optional<std::filesystem::path> manifest_path;  // default <output>/.assetpipe/manifest.json
-  std::vector<std::string> keep_name_globs;             // added to the default entry globs
-  unsigned jobs = 0;                                    // 0: all cores
+  std::vector<std::string> keep_name_globs;            // added to the default entry globs
+  unsigned jobs = 0;                                   // 0: all cores
   Verbosity verbosity = Verbosity::Normal;
   bool strict = false;      // every warning is an error
   bool keep_going = false;  // emit a file unoptimized instead of failing
@@ -34,8 +34,8 @@ struct Options {
 
   // --- transform: minify ---
   bool minify = true;
-  std::string esbuild;      // explicit path (flag or ASSETPIPE_ESBUILD)
-  std::string lightningcss; // explicit path (flag or ASSETPIPE_LIGHTNINGCSS)
+  std::string esbuild;       // explicit path (flag or ASSETPIPE_ESBUILD)
+  std::string lightningcss;  // explicit path (flag or ASSETPIPE_LIGHTNINGCSS)
   std::string js_target = "es2020";
   std::string css_targets;  // browserslist query; empty: nearest package.json, else "defaults"
   std::vector<std::string> no_minify_globs;

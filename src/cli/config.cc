@@ -73,8 +73,8 @@ std::optional<ConfigFile> load_config_file(const fs::path& path, const std::stri
     auto [line, col] = line_col(*text, e.byte > 0 ? e.byte - 1 : 0);
     std::string what = e.what();
     auto pos = what.find("syntax error");
-    throw UsageError(fmt::format("{}:{}:{}: invalid JSON: {}", util::printable(path.string()),
-                                 line, col, pos == std::string::npos ? what : what.substr(pos)));
+    throw UsageError(fmt::format("{}:{}:{}: invalid JSON: {}", util::printable(path.string()), line,
+                                 col, pos == std::string::npos ? what : what.substr(pos)));
   }
   if (!key.empty()) {
     if (!j.is_object() || !j.contains(key)) return std::nullopt;
@@ -94,8 +94,8 @@ std::optional<ConfigFile> find_config(const fs::path& input) {
   if (!input.empty()) starts.push_back(input);
   starts.push_back(fs::current_path(ec));
   for (const auto& s : starts) {
-    for (const fs::path& candidate : {s / "assetpipe.config.json",
-                                      s.parent_path() / "assetpipe.config.json"}) {
+    for (const fs::path& candidate :
+         {s / "assetpipe.config.json", s.parent_path() / "assetpipe.config.json"}) {
       if (fs::is_regular_file(candidate, ec)) return load_config_file(candidate);
     }
   }
@@ -148,8 +148,8 @@ std::vector<std::string> layered_arguments(const std::vector<OptionInfo>& option
         size_t start = 0;
         while (start <= e->size()) {
           size_t comma = e->find(',', start);
-          std::string item = e->substr(start, comma == std::string::npos ? std::string::npos
-                                                                         : comma - start);
+          std::string item =
+              e->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
           if (!item.empty()) emit(o, item);
           if (comma == std::string::npos) break;
           start = comma + 1;

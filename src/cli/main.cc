@@ -7,8 +7,8 @@
 #include <iostream>
 #include <memory>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "assetpipe/build.h"
 #include "cli/config.h"
@@ -60,7 +60,8 @@ std::vector<OptionInfo> option_infos(const CLI::App& build) {
     }
     if (info.name == "help" || info.name == "config") continue;
     info.is_flag = o->get_items_expected_max() == 0;
-    info.is_vector = !info.is_flag && o->get_items_expected_max() >= CLI::detail::expected_max_vector_size;
+    info.is_vector =
+        !info.is_flag && o->get_items_expected_max() >= CLI::detail::expected_max_vector_size;
     out.push_back(info);
   }
   return out;
@@ -98,9 +99,9 @@ int run(int argc, char** argv) {
   try {
     // Pass 2: the command line, then ASSETPIPE_* variables and the config file
     // for every option it did not give.
-    std::optional<ConfigFile> config =
-        first->config_path.empty() ? find_config(first->options.input)
-                                   : load_config_file(first->config_path);
+    std::optional<ConfigFile> config = first->config_path.empty()
+                                           ? find_config(first->options.input)
+                                           : load_config_file(first->config_path);
     std::set<std::string> given;
     for (const CLI::Option* o : first->build->get_options()) {
       if (o->count() == 0) continue;

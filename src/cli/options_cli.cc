@@ -43,8 +43,7 @@ void add_build_options(CLI::App& cmd, Options& o, CliState& s) {
   cmd.add_option("--tool-timeout", o.tool_timeout_seconds,
                  "Seconds one esbuild/lightningcss call may take (default 120)")
       ->check(CLI::Range(1u, 86400u));
-  cmd.add_option("--legal-comments", o.legal_comments,
-                 "esbuild --legal-comments (default inline)");
+  cmd.add_option("--legal-comments", o.legal_comments, "esbuild --legal-comments (default inline)");
 
   cmd.add_flag("--no-images", s.no_images, "Do not make WebP/AVIF variants");
   cmd.add_option("--image-formats", s.image_formats, "Variants to make: webp,avif")
@@ -88,8 +87,9 @@ void add_build_options(CLI::App& cmd, Options& o, CliState& s) {
 
 void finish_options(Options& o, const CliState& s) {
   if (s.quiet > 0 && s.verbose > 0) throw UsageError("-q and -v contradict each other");
-  o.verbosity = s.quiet > 0 ? Verbosity::Quiet : s.verbose > 0 ? Verbosity::Verbose
-                                                               : Verbosity::Normal;
+  o.verbosity = s.quiet > 0     ? Verbosity::Quiet
+                : s.verbose > 0 ? Verbosity::Verbose
+                                : Verbosity::Normal;
   if (s.no_minify) o.minify = false;
   if (s.no_images) o.images = false;
   if (!s.image_formats.empty()) {

@@ -21,9 +21,12 @@ bool github_actions() {
 
 std::string colored(const std::string& line, Severity s) {
   if (!use_color()) return line;
-  const char* word = s == Severity::Error ? "error:" : s == Severity::Warning ? "warning:" : "note:";
-  const char* color = s == Severity::Error ? "\x1b[1;31m" : s == Severity::Warning ? "\x1b[1;33m"
-                                                                                    : "\x1b[1;36m";
+  const char* word = s == Severity::Error     ? "error:"
+                     : s == Severity::Warning ? "warning:"
+                                              : "note:";
+  const char* color = s == Severity::Error     ? "\x1b[1;31m"
+                      : s == Severity::Warning ? "\x1b[1;33m"
+                                               : "\x1b[1;36m";
   auto pos = line.find(word);
   if (pos == std::string::npos) return line;
   return line.substr(0, pos) + color + word + "\x1b[0m" + line.substr(pos + std::strlen(word));
@@ -78,10 +81,11 @@ nlohmann::json size_report(const BuildResult& r) {
       f["best_variant"] = {{"format", best_variant->format}, {"size", best_variant->bytes.size()}};
       best = std::min<uint64_t>(best, best_variant->bytes.size());
     }
-    f["saving"] = a->input_size == 0 ? 0.0
-                                     : std::round(1000.0 * (1.0 - static_cast<double>(best) /
-                                                                      static_cast<double>(a->input_size))) /
-                                           1000.0;
+    f["saving"] = a->input_size == 0
+                      ? 0.0
+                      : std::round(1000.0 * (1.0 - static_cast<double>(best) /
+                                                       static_cast<double>(a->input_size))) /
+                            1000.0;
     t_in += a->input_size;
     t_size += a->bytes.size();
     t_best += best;
@@ -147,7 +151,7 @@ void Printer::summary(const BuildResult& r) const {
   std::FILE* text = json_to_stdout ? stderr : stdout;
   if (options_.verbosity == Verbosity::Verbose) {
     for (const auto& a : r.assets) {
-      std::string fate = !a.map_of.empty()         ? "merged into the map of " + a.map_of
+      std::string fate = !a.map_of.empty()       ? "merged into the map of " + a.map_of
                          : a.output == a.logical ? "kept name"
                                                  : "-> " + a.output;
       std::string extra;
@@ -158,7 +162,8 @@ void Printer::summary(const BuildResult& r) const {
   }
   if (options_.dry_run && options_.verbosity != Verbosity::Quiet) {
     for (const auto& f : emit::plan(r.assets)) {
-      fmt::print(text, "would write {} ({})\n", util::printable(f.path), human_bytes(f.bytes.size()));
+      fmt::print(text, "would write {} ({})\n", util::printable(f.path),
+                 human_bytes(f.bytes.size()));
     }
   }
   nlohmann::json report = size_report(r);
@@ -182,8 +187,8 @@ void Printer::summary(const BuildResult& r) const {
   if (options_.verbosity == Verbosity::Quiet) return;
   if (!json_to_stdout) fmt::print(text, "\n{}\n", size_table(report));
   fmt::print(text, "assetpipe: {} files, {} in, {} out in {} files, {:.2f}s{} {}\n",
-             r.assets.size(), human_bytes(r.bytes_in), human_bytes(r.bytes_out),
-             r.files_written, r.seconds, options_.dry_run ? " (dry run, nothing written)" : " ->",
+             r.assets.size(), human_bytes(r.bytes_in), human_bytes(r.bytes_out), r.files_written,
+             r.seconds, options_.dry_run ? " (dry run, nothing written)" : " ->",
              options_.dry_run ? "" : util::printable(options_.output.string()));
 }
 

@@ -9,9 +9,9 @@
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
 
-#include "assetpipe/progress.h"
 #include <tbb/task_arena.h>
 #include <zlib.h>
+#include "assetpipe/progress.h"
 
 #include "assetpipe/build.h"
 #include "scan/classify.h"

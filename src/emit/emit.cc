@@ -81,8 +81,9 @@ void check_output_replaceable(const fs::path& output) {
                             util::printable(output.string())));
   }
   if (!fs::is_directory(output, ec)) {
-    throw Error(fmt::format("the output {} exists and is not a folder; remove it or pick another -o",
-                            util::printable(output.string())));
+    throw Error(
+        fmt::format("the output {} exists and is not a folder; remove it or pick another -o",
+                    util::printable(output.string())));
   }
   if (fs::is_directory(output / ".assetpipe", ec)) return;
   if (fs::is_empty(output, ec) && !ec) return;
@@ -123,8 +124,8 @@ EmitStats write_output(const std::vector<Asset>& assets, const ExtraFiles& extra
   for (const auto& d : dirs) {
     fs::create_directories(d, ec);
     if (ec) {
-      throw Error(fmt::format("cannot create folder {}: {}", util::printable(d.string()),
-                              ec.message()));
+      throw Error(
+          fmt::format("cannot create folder {}: {}", util::printable(d.string()), ec.message()));
     }
   }
   std::mutex error_mutex;

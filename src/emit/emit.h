@@ -16,7 +16,7 @@ namespace assetpipe::emit {
 
 // Every file the build writes, output-relative, with its bytes' owner.
 struct PlannedFile {
-  std::string path;     // output-relative
+  std::string path;  // output-relative
   std::string_view bytes;
   int64_t mtime = 0;
 };

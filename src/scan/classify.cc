@@ -9,18 +9,30 @@ namespace assetpipe {
 
 const char* to_string(FileKind kind) {
   switch (kind) {
-    case FileKind::Js: return "js";
-    case FileKind::Css: return "css";
-    case FileKind::Html: return "html";
-    case FileKind::Svg: return "svg";
-    case FileKind::Jpeg: return "jpeg";
-    case FileKind::Png: return "png";
-    case FileKind::OtherImage: return "image";
-    case FileKind::Font: return "font";
-    case FileKind::Json: return "json";
-    case FileKind::WebManifest: return "webmanifest";
-    case FileKind::SourceMap: return "map";
-    case FileKind::Other: return "other";
+    case FileKind::Js:
+      return "js";
+    case FileKind::Css:
+      return "css";
+    case FileKind::Html:
+      return "html";
+    case FileKind::Svg:
+      return "svg";
+    case FileKind::Jpeg:
+      return "jpeg";
+    case FileKind::Png:
+      return "png";
+    case FileKind::OtherImage:
+      return "image";
+    case FileKind::Font:
+      return "font";
+    case FileKind::Json:
+      return "json";
+    case FileKind::WebManifest:
+      return "webmanifest";
+    case FileKind::SourceMap:
+      return "map";
+    case FileKind::Other:
+      return "other";
   }
   return "other";
 }
@@ -75,10 +87,20 @@ FileKind classify(std::string_view logical_path) {
 
 const std::vector<std::string>& default_entry_globs() {
   static const std::vector<std::string> globs = {
-      "**/*.html",   "**/*.htm",          "robots.txt",         "favicon.ico",
-      "sw.js",       "service-worker.js", ".well-known/**",     "*.webmanifest",
-      "manifest.json", "browserconfig.xml", "apple-touch-icon*.png", "sitemap*.xml",
-      "_headers",    "_redirects",
+      "**/*.html",
+      "**/*.htm",
+      "robots.txt",
+      "favicon.ico",
+      "sw.js",
+      "service-worker.js",
+      ".well-known/**",
+      "*.webmanifest",
+      "manifest.json",
+      "browserconfig.xml",
+      "apple-touch-icon*.png",
+      "sitemap*.xml",
+      "_headers",
+      "_redirects",
   };
   return globs;
 }
@@ -139,11 +161,10 @@ bool is_fingerprinted(std::string_view logical_path) {
 }
 
 bool is_text_type(std::string_view logical_path) {
-  static const char* text_exts[] = {".js",  ".mjs", ".cjs",  ".css", ".html", ".htm",
-                                    ".svg", ".json", ".webmanifest", ".map", ".xml", ".txt",
-                                    ".wasm", ".ico", ".ttf",  ".otf", ".eot",  ".md",
-                                    ".csv", ".ts", ".tsx", ".jsx", ".vtt", ".ics", ".rss",
-                                    ".atom", ".yml", ".yaml", ".toml"};
+  static const char* text_exts[] = {
+      ".js",  ".mjs", ".cjs",  ".css", ".html", ".htm",  ".svg", ".json", ".webmanifest", ".map",
+      ".xml", ".txt", ".wasm", ".ico", ".ttf",  ".otf",  ".eot", ".md",   ".csv",         ".ts",
+      ".tsx", ".jsx", ".vtt",  ".ics", ".rss",  ".atom", ".yml", ".yaml", ".toml"};
   std::string ext = extension(logical_path);
   for (const char* t : text_exts) {
     if (ext == t) return true;

@@ -28,9 +28,10 @@ struct Walker {
 
   void add_file(const std::string& logical, const fs::path& real, const struct stat& st) {
     if (!util::is_valid_utf8(logical)) {
-      throw Error(fmt::format("{}: the file name is not valid UTF-8; rename it (assetpipe writes "
-                              "names into URLs, JSON and nginx configuration)",
-                              util::printable(logical)));
+      throw Error(
+          fmt::format("{}: the file name is not valid UTF-8; rename it (assetpipe writes "
+                      "names into URLs, JSON and nginx configuration)",
+                      util::printable(logical)));
     }
     Asset a;
     a.logical = logical;
@@ -47,7 +48,9 @@ struct Walker {
   void walk_dir(const fs::path& dir, const std::string& prefix) {
     std::error_code ec;
     fs::path canon = fs::canonical(dir, ec);
-    if (ec) throw Error(fmt::format("cannot read folder {}: {}", util::printable(dir.string()), ec.message()));
+    if (ec)
+      throw Error(
+          fmt::format("cannot read folder {}: {}", util::printable(dir.string()), ec.message()));
     if (!visited_dirs.insert(canon.string()).second) {
       diags.warning(prefix.empty() ? "." : prefix, "symbolic link loop; folder visited once");
       return;
@@ -55,16 +58,16 @@ struct Walker {
     std::vector<std::string> names;
     fs::directory_iterator it(dir, ec);
     if (ec) {
-      throw Error(fmt::format("cannot read folder {}: {}", util::printable(dir.string()),
-                              ec.message()));
+      throw Error(
+          fmt::format("cannot read folder {}: {}", util::printable(dir.string()), ec.message()));
     }
     for (; it != fs::directory_iterator(); it.increment(ec)) {
       if (ec) break;
       names.push_back(it->path().filename().string());
     }
     if (ec) {
-      throw Error(fmt::format("cannot read folder {}: {}", util::printable(dir.string()),
-                              ec.message()));
+      throw Error(
+          fmt::format("cannot read folder {}: {}", util::printable(dir.string()), ec.message()));
     }
     std::sort(names.begin(), names.end());
     for (const auto& name : names) {
@@ -116,8 +119,8 @@ std::vector<Asset> walk(const Options& options, Diagnostics& diags) {
                             ec.message()));
   }
   if (!fs::is_directory(root, ec)) {
-    throw UsageError(fmt::format("the input {} is not a folder",
-                                 util::printable(options.input.string())));
+    throw UsageError(
+        fmt::format("the input {} is not a folder", util::printable(options.input.string())));
   }
   Walker w{options, diags, root, {}, {}};
   w.walk_dir(root, "");

@@ -56,8 +56,9 @@ int avif_quantizer(int quality) {
 
 util::Result<std::string> encode_avif(const DecodedImage& source, const AvifSettings& settings) {
   AvifEncodeJob job;
-  job.image = avifImageCreate(static_cast<uint32_t>(source.width), static_cast<uint32_t>(source.height), 8,
-                              settings.yuv444 ? AVIF_PIXEL_FORMAT_YUV444 : AVIF_PIXEL_FORMAT_YUV420);
+  job.image =
+      avifImageCreate(static_cast<uint32_t>(source.width), static_cast<uint32_t>(source.height), 8,
+                      settings.yuv444 ? AVIF_PIXEL_FORMAT_YUV444 : AVIF_PIXEL_FORMAT_YUV420);
   if (!job.image) return util::fail("out of memory creating the AVIF image");
   describe_colour(job.image, source);
 
@@ -76,7 +77,8 @@ util::Result<std::string> encode_avif(const DecodedImage& source, const AvifSett
   configure(job.encoder, settings);
   r = avifEncoderWrite(job.encoder, job.image, &job.output);
   if (r != AVIF_RESULT_OK) {
-    return util::fail(fmt::format("libavif: {} {}", avifResultToString(r), job.encoder->diag.error));
+    return util::fail(
+        fmt::format("libavif: {} {}", avifResultToString(r), job.encoder->diag.error));
   }
   return std::string(reinterpret_cast<const char*>(job.output.data), job.output.size);
 }

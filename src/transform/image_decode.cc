@@ -8,9 +8,10 @@
 namespace assetpipe::transform {
 
 std::string too_many_pixels(uint64_t width, uint64_t height, uint64_t max_pixels) {
-  return fmt::format("the image is {}x{} ({:.1f} megapixels), over --max-pixels {:.1f} megapixels; "
-                     "raise --max-pixels if it is genuine",
-                     width, height, double(width) * double(height) / 1e6, double(max_pixels) / 1e6);
+  return fmt::format(
+      "the image is {}x{} ({:.1f} megapixels), over --max-pixels {:.1f} megapixels; "
+      "raise --max-pixels if it is genuine",
+      width, height, double(width) * double(height) / 1e6, double(max_pixels) / 1e6);
 }
 
 bool all_opaque(const std::vector<uint8_t>& rgba) {

@@ -13,7 +13,7 @@
 namespace assetpipe::transform {
 
 struct DecodedImage {
-  int width = 0;   // as displayed (after the EXIF orientation)
+  int width = 0;  // as displayed (after the EXIF orientation)
   int height = 0;
   std::vector<uint8_t> rgba;  // width * height * 4 bytes, rows top to bottom
   bool has_alpha = false;     // some pixel is not fully opaque

@@ -46,8 +46,8 @@ ImageVariant make_variant(const std::string& format, const Asset& asset, const D
   ImageVariant v{format, "", image.width, image.height, ""};
   if (format == "webp" && (image.width > kWebpMaxDimension || image.height > kWebpMaxDimension)) {
     v.skipped = fmt::format("over WebP's limit of {} pixels a side", kWebpMaxDimension);
-    diags.note(asset.logical, fmt::format("{}x{}: no WebP variant ({})", image.width, image.height,
-                                          v.skipped));
+    diags.note(asset.logical,
+               fmt::format("{}x{}: no WebP variant ({})", image.width, image.height, v.skipped));
     return v;
   }
   auto encoded = encode_variant(format, image, options);
@@ -90,9 +90,12 @@ std::vector<size_t> largest_first(const std::vector<Asset>& assets) {
 util::Result<std::string> encode_webp_variant(const DecodedImage& image, const Options& options) {
   WebpSettings lossy{options.webp_quality, false}, lossless{options.webp_quality, true};
   switch (options.webp_lossless) {
-    case WebpLossless::On: return encode_webp(image, lossless);
-    case WebpLossless::Off: return encode_webp(image, lossy);
-    case WebpLossless::Auto: break;
+    case WebpLossless::On:
+      return encode_webp(image, lossless);
+    case WebpLossless::Off:
+      return encode_webp(image, lossy);
+    case WebpLossless::Auto:
+      break;
   }
   auto lossy_bytes = encode_webp(image, lossy);
   if (!lossy_bytes || !image.from_png || !looks_like_graphic(image)) return lossy_bytes;
@@ -121,8 +124,9 @@ std::vector<ImageVariant> variants_of(const Asset& asset, const Options& options
                                       Diagnostics& diags) {
   std::vector<ImageVariant> variants;
   if (is_animated_png(asset.bytes)) {
-    diags.note(asset.logical, "an animated PNG: no WebP/AVIF variants (they would show only the "
-                              "first frame); copied unchanged");
+    diags.note(asset.logical,
+               "an animated PNG: no WebP/AVIF variants (they would show only the "
+               "first frame); copied unchanged");
     return variants;
   }
   auto decoded = decode_image(asset.bytes, options.max_pixels);

@@ -87,7 +87,8 @@ bool decode_pixels(PngJob& job) {
     return false;
   }
   int color_type = png_get_color_type(job.png, job.info);
-  job.image.has_alpha = (color_type & PNG_COLOR_MASK_ALPHA) || png_get_valid(job.png, job.info, PNG_INFO_tRNS);
+  job.image.has_alpha =
+      (color_type & PNG_COLOR_MASK_ALPHA) || png_get_valid(job.png, job.info, PNG_INFO_tRNS);
   keep_icc(job);
   request_rgba8(job);
   if (png_get_rowbytes(job.png, job.info) != size_t{job.width} * 4) {

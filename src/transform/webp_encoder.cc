@@ -31,7 +31,8 @@ util::Result<std::string> add_icc(std::string bitstream, const std::string& icc)
   WebPMuxError err = WebPMuxSetChunk(mux, "ICCP", &profile, /*copy_data=*/0);
   if (err == WEBP_MUX_OK) err = WebPMuxAssemble(mux, &assembled);
   WebPMuxDelete(mux);
-  if (err != WEBP_MUX_OK) return util::fail(fmt::format("libwebpmux error {} adding the ICC profile", int(err)));
+  if (err != WEBP_MUX_OK)
+    return util::fail(fmt::format("libwebpmux error {} adding the ICC profile", int(err)));
   std::string out(reinterpret_cast<const char*>(assembled.bytes), assembled.size);
   WebPDataClear(&assembled);
   return out;

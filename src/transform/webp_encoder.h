@@ -13,7 +13,7 @@ namespace assetpipe::transform {
 inline constexpr int kWebpMaxDimension = 16383;
 
 struct WebpSettings {
-  int quality = 80;   // lossy: quality; lossless: effort
+  int quality = 80;  // lossy: quality; lossless: effort
   bool lossless = false;
 };
 

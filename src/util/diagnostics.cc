@@ -10,9 +10,12 @@ namespace {
 
 const char* severity_name(Severity s) {
   switch (s) {
-    case Severity::Note: return "note";
-    case Severity::Warning: return "warning";
-    case Severity::Error: return "error";
+    case Severity::Note:
+      return "note";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Error:
+      return "error";
   }
   return "error";
 }
@@ -22,12 +25,23 @@ std::string gh_escape(std::string_view s, bool property) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '%': out += "%25"; break;
-      case '\r': out += "%0D"; break;
-      case '\n': out += "%0A"; break;
-      case ':': out += property ? "%3A" : ":"; break;
-      case ',': out += property ? "%2C" : ","; break;
-      default: out.push_back(c);
+      case '%':
+        out += "%25";
+        break;
+      case '\r':
+        out += "%0D";
+        break;
+      case '\n':
+        out += "%0A";
+        break;
+      case ':':
+        out += property ? "%3A" : ":";
+        break;
+      case ',':
+        out += property ? "%2C" : ",";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -55,7 +69,7 @@ std::string Diagnostic::github_annotation() const {
     if (line > 0) props += fmt::format(",line={}", line);
     if (column > 0) props += fmt::format(",col={}", column);
   }
-  const char* kind = severity == Severity::Error ? "error"
+  const char* kind = severity == Severity::Error     ? "error"
                      : severity == Severity::Warning ? "warning"
                                                      : "notice";
   return fmt::format("::{}{}::{}", kind, props, gh_escape(message, false));

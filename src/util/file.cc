@@ -71,8 +71,8 @@ Result<Ok> set_mtime(const fs::path& path, int64_t mtime) {
   times[0].tv_nsec = 0;
   times[1] = times[0];
   if (::utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0) {
-    return fail(fmt::format("cannot set the time of {}: {}", printable(path.string()),
-                            errno_text(errno)));
+    return fail(
+        fmt::format("cannot set the time of {}: {}", printable(path.string()), errno_text(errno)));
   }
   return Ok{};
 }

@@ -142,7 +142,8 @@ fs::path assetpipe_bin() { return ASSETPIPE_BIN; }
 
 void copy_fixture(const std::string& name, const fs::path& dest) {
   fs::create_directories(dest);
-  fs::copy(fixtures_dir() / name, dest, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  fs::copy(fixtures_dir() / name, dest,
+           fs::copy_options::recursive | fs::copy_options::copy_symlinks);
 }
 
 }  // namespace assetpipe::test
