@@ -4,7 +4,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <filesystem>
 #include <mutex>
 
@@ -100,6 +102,99 @@ void read_all(std::vector<Asset>& assets) {
   }
 }
 
+// Early precompression. Image encoding is the one transform that changes
+// names late (an image's hash covers its variants), so while it runs, a copy
+// of the minified assets is linked (diagnostics discarded) and every text file
+// that reaches no JPEG/PNG through its references (its final bytes and name
+// cannot depend on the images) is precompressed. After the real link, a file
+// whose output name, bytes and map are exactly the early ones takes those
+// encodings; everything else is compressed then. Compression is deterministic,
+// so the output is the same either way.
+struct EarlyCompression {
+  std::map<std::string, Asset> by_logical;  // precompressed copies
+  std::map<std::string, size_t> notes_before;
+  double seconds = 0;
+};
+
+bool wants_early_compression(const std::vector<Asset>& assets, const Options& o) {
+  if (!o.images || (!o.image_webp && !o.image_avif) || o.dry_run) return false;
+  if (!o.compress_br && !o.compress_gz) return false;
+  return std::any_of(assets.begin(), assets.end(), [](const Asset& a) {
+    return a.kind == FileKind::Jpeg || a.kind == FileKind::Png;
+  });
+}
+
+EarlyCompression compress_early(std::vector<Asset> copy, const Options& options) {
+  EarlyCompression early;
+  auto t0 = Clock::now();
+  try {
+    Diagnostics discarded;
+    link::link(copy, options, discarded);
+    // Reverse reachability from the images over the references.
+    std::map<std::string_view, size_t> index;
+    for (size_t i = 0; i < copy.size(); ++i) index.emplace(copy[i].logical, i);
+    std::vector<std::vector<size_t>> referrers(copy.size());
+    for (size_t i = 0; i < copy.size(); ++i) {
+      for (const auto& target : copy[i].imports) {
+        if (auto it = index.find(target); it != index.end()) referrers[it->second].push_back(i);
+      }
+    }
+    std::vector<bool> affected(copy.size(), false);
+    std::vector<size_t> todo;
+    for (size_t i = 0; i < copy.size(); ++i) {
+      if (copy[i].kind == FileKind::Jpeg || copy[i].kind == FileKind::Png) {
+        affected[i] = true;
+        todo.push_back(i);
+      }
+    }
+    while (!todo.empty()) {
+      size_t i = todo.back();
+      todo.pop_back();
+      for (size_t r : referrers[i]) {
+        if (!affected[r]) {
+          affected[r] = true;
+          todo.push_back(r);
+        }
+      }
+    }
+    std::vector<Asset> independent;
+    for (size_t i = 0; i < copy.size(); ++i) {
+      if (affected[i] || !copy[i].map_of.empty()) continue;
+      early.notes_before[copy[i].logical] = copy[i].notes.size();
+      independent.push_back(std::move(copy[i]));
+    }
+    emit::precompress(independent, options);
+    for (auto& a : independent) early.by_logical.emplace(a.logical, std::move(a));
+  } catch (const std::exception&) {
+    // The real link and compression will report whatever went wrong.
+    early.by_logical.clear();
+  }
+  early.seconds = seconds_since(t0);
+  return early;
+}
+
+void precompress_rest(std::vector<Asset>& assets, const EarlyCompression& early,
+                      const Options& options) {
+  std::vector<Asset> rest;
+  std::vector<size_t> rest_index;
+  for (size_t i = 0; i < assets.size(); ++i) {
+    Asset& a = assets[i];
+    auto it = early.by_logical.find(a.logical);
+    if (it != early.by_logical.end() && it->second.output == a.output &&
+        it->second.bytes == a.bytes && it->second.source_map == a.source_map) {
+      a.encodings = it->second.encodings;
+      a.source_map_encodings = it->second.source_map_encodings;
+      const auto& notes = it->second.notes;
+      a.notes.insert(a.notes.end(), notes.begin() + early.notes_before.at(a.logical), notes.end());
+      continue;
+    }
+    rest.push_back(std::move(a));
+    rest_index.push_back(i);
+  }
+  emit::precompress(rest, options);
+  for (size_t k = 0; k < rest.size(); ++k) assets[rest_index[k]] = std::move(rest[k]);
+}
+
 }  // namespace
 
 BuildResult build(const Options& options, Diagnostics& diags) {
@@ -117,28 +212,34 @@ BuildResult build(const Options& options, Diagnostics& diags) {
   result.times.scan = seconds_since(t);
 
   // --- transform ---
-  // Minification (mostly external esbuild/lightningcss processes) and image
-  // encoding (CPU in this process) touch disjoint assets, so they overlap.
+  // Minification first (its tools are parallel processes of their own), then
+  // image encoding, during which the files whose final bytes cannot depend on
+  // the images are linked on a copy and precompressed early (see below).
+  size_t work = 0;
+  for (const auto& a : result.assets) {
+    bool text = a.kind == FileKind::Js || a.kind == FileKind::Css;
+    bool image = a.kind == FileKind::Jpeg || a.kind == FileKind::Png;
+    work += (text && options.minify) || (image && options.images) ? 1 : 0;
+  }
+  progress::stage("optimizing", work);
+  t = Clock::now();
+  transform::minify(result.assets, options, diags);
+  result.times.minify = seconds_since(t);
+  util::throw_if_interrupted();
+
+  EarlyCompression early;
   {
-    size_t work = 0;
-    for (const auto& a : result.assets) {
-      bool text = a.kind == FileKind::Js || a.kind == FileKind::Css;
-      bool image = a.kind == FileKind::Jpeg || a.kind == FileKind::Png;
-      work += (text && options.minify) || (image && options.images) ? 1 : 0;
-    }
-    progress::stage("optimizing", work);
-    tbb::task_group transforms;
-    transforms.run([&] {
-      auto t0 = Clock::now();
-      transform::minify(result.assets, options, diags);
-      result.times.minify = seconds_since(t0);
-    });
-    transforms.run([&] {
+    bool overlap = wants_early_compression(result.assets, options);
+    std::vector<Asset> copy;
+    if (overlap) copy = result.assets;  // before any image task touches them
+    tbb::task_group stage;
+    stage.run([&] {
       auto t0 = Clock::now();
       transform::make_image_variants(result.assets, options, diags);
       result.times.images = seconds_since(t0);
     });
-    transforms.wait();  // rethrows the first exception of either
+    if (overlap) stage.run([&] { early = compress_early(std::move(copy), options); });
+    stage.wait();  // rethrows the first exception of either
   }
   util::throw_if_interrupted();
 
@@ -158,10 +259,11 @@ BuildResult build(const Options& options, Diagnostics& diags) {
   // A name nginx cannot serve safely stops the build before the slow compression.
   emit::nginx_conf(result.assets, options);
 
-  // --- compress --- (from the final bytes: after link)
+  // --- compress --- (from the final bytes: after link; what was compressed
+  // early is reused where the final file is exactly what was compressed)
   t = Clock::now();
-  emit::precompress(result.assets, options);
-  result.times.compress = seconds_since(t);
+  precompress_rest(result.assets, early, options);
+  result.times.compress = seconds_since(t) + early.seconds;
 
   // --- emit ---
   emit::ExtraFiles extra = emit::nginx_conf(result.assets, options);

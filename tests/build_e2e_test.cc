@@ -366,3 +366,40 @@ TEST(BuildE2E, ReadOnlyOutputParentFailsCleanly) {
   EXPECT_THAT(r.err, HasSubstr("Read-only file system"));
   EXPECT_THAT(r.err, HasSubstr("ro"));
 }
+
+#include "support/decompress.h"
+
+// Text files that reach no image are precompressed while the images encode
+// (on a copy linked early); the rest after the real link. Either way every
+// encoding must be exactly the final file, and images must not change it.
+TEST(BuildE2E, EarlyAndLateCompressionMatchTheFinalBytes) {
+  TempDir tmp;
+  fs::copy(fixtures_dir().parent_path() / "examples/site", tmp / "in", fs::copy_options::recursive);
+  auto r = run_assetpipe({"build", (tmp / "in").string(), "-o", (tmp / "out").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  int checked = 0;
+  for (auto& [path, bytes] : snapshot(tmp / "out")) {
+    if (path.ends_with(".br")) {
+      auto original = read(tmp / "out" / path.substr(0, path.size() - 3));
+      EXPECT_EQ(brotli_decode(bytes), original) << path;
+      ++checked;
+    } else if (path.ends_with(".gz")) {
+      auto original = read(tmp / "out" / path.substr(0, path.size() - 3));
+      EXPECT_EQ(gzip_decode(bytes), original) << path;
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 20);
+  // A CSS file that references an image (compressed late) and a JS module
+  // that does not (compressed early) both have encodings.
+  auto assets = manifest_of(tmp / "out")["assets"];
+  EXPECT_TRUE(assets["css/main.css"].contains("encodings"));
+  EXPECT_TRUE(assets["js/calendar.js"].contains("encodings"));
+  // Same output with the images stage off for the bytes that do not depend on it.
+  auto r2 = run_assetpipe(
+      {"build", (tmp / "in").string(), "-o", (tmp / "out2").string(), "--no-images"});
+  ASSERT_EQ(r2.exit_code, 0) << r2.err;
+  auto assets2 = manifest_of(tmp / "out2")["assets"];
+  EXPECT_EQ(assets["js/calendar.js"], assets2["js/calendar.js"]);
+  EXPECT_NE(assets["css/main.css"]["file"], assets2["css/main.css"]["file"]);
+}
