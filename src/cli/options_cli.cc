@@ -115,12 +115,6 @@ void finish_options(Options& o, const CliState& s) {
     }
     o.source_date_epoch = v;
   }
-  if (o.esbuild.empty()) {
-    if (const char* e = std::getenv("ASSETPIPE_ESBUILD")) o.esbuild = e;
-  }
-  if (o.lightningcss.empty()) {
-    if (const char* e = std::getenv("ASSETPIPE_LIGHTNINGCSS")) o.lightningcss = e;
-  }
 }
 
 void print_tool_versions(std::ostream& out) {

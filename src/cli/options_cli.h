@@ -24,8 +24,8 @@ struct CliState {
 
 void add_build_options(CLI::App& cmd, Options& options, CliState& state);
 
-// Applies CliState and the environment (SOURCE_DATE_EPOCH, ASSETPIPE_*) to
-// options. Throws UsageError on a bad value.
+// Applies CliState and SOURCE_DATE_EPOCH to options (ASSETPIPE_* variables
+// were already layered in as arguments, see cli/config.h). Throws UsageError on a bad value.
 void finish_options(Options& options, const CliState& state);
 
 void print_tool_versions(std::ostream& out);
