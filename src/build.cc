@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <map>
 #include <filesystem>
+#include <map>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -111,13 +111,13 @@ void read_all(std::vector<Asset>& assets) {
 // encodings; everything else is compressed then. Compression is deterministic,
 // so the output is the same either way.
 struct EarlyCompression {
-  std::map<std::string, Asset> by_logical;  // precompressed copies
-  std::map<std::string, size_t> notes_before;
+  // Precompressed copies; their `notes` hold only what compression noted.
+  std::map<std::string, Asset> by_logical;
   double seconds = 0;
 };
 
 bool wants_early_compression(const std::vector<Asset>& assets, const Options& o) {
-  if (!o.images || (!o.image_webp && !o.image_avif) || o.dry_run) return false;
+  if (!o.images || (!o.image_webp && !o.image_avif)) return false;
   if (!o.compress_br && !o.compress_gz) return false;
   return std::any_of(assets.begin(), assets.end(), [](const Asset& a) {
     return a.kind == FileKind::Jpeg || a.kind == FileKind::Png;
@@ -160,7 +160,7 @@ EarlyCompression compress_early(std::vector<Asset> copy, const Options& options)
     std::vector<Asset> independent;
     for (size_t i = 0; i < copy.size(); ++i) {
       if (affected[i] || !copy[i].map_of.empty()) continue;
-      early.notes_before[copy[i].logical] = copy[i].notes.size();
+      copy[i].notes.clear();  // the real asset has these already
       independent.push_back(std::move(copy[i]));
     }
     emit::precompress(independent, options);
@@ -184,8 +184,7 @@ void precompress_rest(std::vector<Asset>& assets, const EarlyCompression& early,
         it->second.bytes == a.bytes && it->second.source_map == a.source_map) {
       a.encodings = it->second.encodings;
       a.source_map_encodings = it->second.source_map_encodings;
-      const auto& notes = it->second.notes;
-      a.notes.insert(a.notes.end(), notes.begin() + early.notes_before.at(a.logical), notes.end());
+      a.notes.insert(a.notes.end(), it->second.notes.begin(), it->second.notes.end());
       continue;
     }
     rest.push_back(std::move(a));
