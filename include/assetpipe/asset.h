@@ -51,7 +51,7 @@ struct Asset {
   bool entry = false;          // keeps its name (HTML, robots.txt, ...)
   bool fingerprinted = false;  // a bundler already put a content hash in its name
   int64_t mtime = 0;           // seconds since the epoch, written to every output file
-  uint64_t input_size = 0;
+  uint64_t input_size = 0;     // bytes as read from the input (set when they are read)
 
   // Current bytes: original after scan, transformed after transform, final after link.
   std::string bytes;

@@ -41,7 +41,6 @@ struct Walker {
     a.fingerprinted = !a.entry && is_fingerprinted(logical);
     a.mtime = options.source_date_epoch ? *options.source_date_epoch
                                         : static_cast<int64_t>(st.st_mtim.tv_sec);
-    a.input_size = static_cast<uint64_t>(st.st_size);
     assets.push_back(std::move(a));
   }
 
