@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include <fmt/format.h>
 #include <tbb/global_control.h>
@@ -26,6 +27,7 @@
 #include "transform/minify.h"
 #include "util/file.h"
 #include "util/interrupt.h"
+#include "util/output_siblings.h"
 
 namespace fs = std::filesystem;
 
@@ -37,6 +39,8 @@ using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
+
+}  // namespace
 
 // Output equal to, inside, or containing the input is refused (exit 2).
 void check_paths(const Options& o) {
@@ -72,11 +76,18 @@ void check_paths(const Options& o) {
                     "would delete the input; pick another -o",
                     in, out));
   }
-  if (o.manifest_path && util::path_within(*o.manifest_path, o.input)) {
-    throw UsageError(fmt::format("--manifest {} is inside the input; pick a path outside it",
-                                 util::printable(o.manifest_path->string())));
+  // Files written outside the output: never into the input (assetpipe never modifies it).
+  for (const auto& [flag, path] : {std::pair{"--manifest", o.manifest_path},
+                                   std::pair{"--report-file", o.report_file}}) {
+    if (path && util::path_within(*path, o.input)) {
+      throw UsageError(fmt::format(
+          "{} {} is inside the input; pick a path outside it (assetpipe never modifies its input)",
+          flag, util::printable(path->string())));
+    }
   }
 }
+
+namespace {
 
 void read_all(std::vector<Asset>& assets) {
   progress::stage("reading", assets.size());
@@ -199,6 +210,18 @@ void precompress_rest(std::vector<Asset>& assets, const EarlyCompression& early,
 BuildResult build(const Options& options, Diagnostics& diags) {
   auto start = Clock::now();
   check_paths(options);
+  // One build at a time writes an output; a dry run writes nothing.
+  std::optional<util::OutputLock> lock;
+  if (!options.dry_run) {
+    lock.emplace(options.output,
+                 options.no_wait ? util::OutputLock::Wait::No : util::OutputLock::Wait::Yes,
+                 [&](const std::string& message) {
+                   if (options.verbosity != Verbosity::Quiet) {
+                     fmt::print(stderr, "assetpipe: {}\n", message);
+                   }
+                 });
+    util::remove_stale_siblings(options.output);  // what killed builds left
+  }
   unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, jobs);
 
@@ -278,10 +301,19 @@ BuildResult build(const Options& options, Diagnostics& diags) {
   }
   t = Clock::now();
   progress::stage("writing", 0);
-  auto stats = emit::write_output(result.assets, extra, options, diags);
+  // A file outside the output is written whole before the output is replaced
+  // and only renamed into place after: a failure here leaves both as they were.
+  std::optional<util::AtomicFile> external_manifest;
   if (options.manifest_path) {
-    if (auto r = util::write_file_atomic(*options.manifest_path, manifest); !r) {
-      throw Error(r.error());
+    auto f = util::AtomicFile::create(*options.manifest_path);
+    if (!f) throw Error(f.error() + "; the previous output is untouched");
+    if (auto w = f->write(manifest); !w) throw Error(w.error() + "; the previous output is untouched");
+    external_manifest.emplace(std::move(*f));
+  }
+  auto stats = emit::write_output(result.assets, extra, options, diags);
+  if (external_manifest) {
+    if (auto r = external_manifest->commit(); !r) {
+      throw Error(r.error() + " (the output was replaced; build again to bring them together)");
     }
   }
   result.times.emit = seconds_since(t);

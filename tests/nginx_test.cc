@@ -218,9 +218,19 @@ TEST(NginxServe, EntriesRevalidateAndMissingHashedFilesAre404) {
   EXPECT_EQ(route.status, 200);
   EXPECT_EQ(route.body, index);
   EXPECT_EQ(route.header("Cache-Control"), "no-cache") << route.raw_head;
+  // Routes of a hashed shape without an asset extension stay the application's.
+  for (std::string app_route : {"/posts/hello-world2024", "/u/build-abc123def456"}) {
+    HttpResponse r = server.request(app_route);
+    EXPECT_EQ(r.status, 200) << app_route << "\n" << r.raw_head;
+    EXPECT_EQ(r.body, index) << app_route;
+  }
   // ...but a hashed name that is not in the build is a plain 404, never index.html.
-  for (std::string missing : {"/css/main.0123456789.css", "/js/app.abcdef0123.js",
-                              "/assets/index-Zz9Zz9Zz.js", "/img/photo.a1b2c3d4e5.jpg.webp"}) {
+  // In folders that hold no hashed file of this build too (Vite's /assets/
+  // after a switch of tools, a deleted folder): the shape decides.
+  for (std::string missing :
+       {"/css/main.0123456789.css", "/js/app.abcdef0123.js", "/assets/index-Zz9Zz9Zz.js",
+        "/img/photo.a1b2c3d4e5.jpg.webp", "/static/index-BkX3s9fa.js",
+        "/gone/deep/er/chunk-D7LyRgxG.css", "/index-BkX3s9fa.js.map", "/x/logo.0123456789.png"}) {
     HttpResponse r = server.request(missing);
     EXPECT_EQ(r.status, 404) << missing << "\n" << r.raw_head;
     EXPECT_NE(r.body, index) << missing;

@@ -321,3 +321,21 @@ TEST(SourceMap, SurvivesMutatedMaps) {
   }
   EXPECT_GT(refused, 100u);
 }
+
+TEST(SourceMapLimits, LinesAndSegmentsAreBoundedByTheMappedFile) {
+  sm::Limits limits = sm::limits_for("a\nb\n");  // 3 lines at most (one more than the text)
+  EXPECT_EQ(limits.max_lines, 4u);
+  EXPECT_TRUE(sm::decode_mappings("AAAA;AACA;", 1, 0, limits));
+  auto lines = sm::decode_mappings(std::string(1000, ';'), 1, 0, limits);
+  ASSERT_FALSE(lines);
+  EXPECT_NE(lines.error().find("1001 generated lines"), std::string::npos) << lines.error();
+  std::string many = "A";
+  for (int i = 0; i < 100; ++i) many += ",C";
+  auto segs = sm::decode_mappings(many, 1, 0, limits);
+  ASSERT_FALSE(segs);
+  EXPECT_NE(segs.error().find("segments"), std::string::npos) << segs.error();
+  // The same mappings decode without limits.
+  EXPECT_TRUE(sm::decode_mappings(many, 1, 0));
+  auto map = sm::decode(R"({"version":3,"sources":["x"],"names":[],"mappings":";;;;;;"})", limits);
+  EXPECT_FALSE(map);
+}

@@ -37,6 +37,11 @@ struct BuildResult {
   StageTimes times;
 };
 
+// Refuses (UsageError, exit 2) an input, output, --manifest or --report-file
+// that cannot work together: the output in the input or around it, a file
+// written into the input. build() calls it first.
+void check_paths(const Options& options);
+
 // Runs a whole build. Throws Error on a failure that leaves the previous
 // output untouched; warnings and per-file errors go to `diags`. The caller
 // checks diags.error_count() (and options.strict) for the exit status.

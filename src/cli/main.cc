@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -15,6 +16,7 @@
 #include "cli/options_cli.h"
 #include "cli/progress_tty.h"
 #include "cli/report.h"
+#include "util/file.h"
 #include "util/interrupt.h"
 
 extern char** environ;
@@ -129,10 +131,22 @@ int run(int argc, char** argv) {
     finish_options(options, second->state);
     util::install_interrupt_handlers();
     TtyProgress progress(options);
+    // The report file is created before the build so that a path that cannot
+    // be written stops it before the output is replaced.
+    std::optional<util::AtomicFile> report_file;
+    if (options.report_file) {
+      check_paths(options);
+      auto f = util::AtomicFile::create(*options.report_file);
+      if (!f) throw Error(f.error() + "; nothing was built");
+      report_file.emplace(std::move(*f));
+    }
     BuildResult result = build(options, diags);
     progress.finish();
     printer.diagnostics(diags);
-    printer.summary(result);
+    if (auto r = printer.summary(result, report_file ? &*report_file : nullptr); !r) {
+      printer.fatal(r.error() + " (the output was written; only the report is missing)");
+      return 1;
+    }
     return diags.error_count() > 0 ? 1 : 0;
   } catch (const UsageError& e) {
     printer.diagnostics(diags);

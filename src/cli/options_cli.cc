@@ -24,6 +24,8 @@ void add_build_options(CLI::App& cmd, Options& o, CliState& s) {
   cmd.add_flag("--keep-going", o.keep_going,
                "Emit files that fail to optimize unchanged, with a warning");
   cmd.add_flag("--dry-run", o.dry_run, "List what would be written; write nothing");
+  cmd.add_flag("--no-wait", o.no_wait,
+               "Fail at once when another build is writing the same output (default: wait)");
   cmd.add_flag("--timings", o.timings, "Print the time spent in each stage");
 
   cmd.add_option("--base", o.base, "URL path the output is served under (default /)");

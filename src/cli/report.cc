@@ -146,7 +146,8 @@ void Printer::diagnostics(const Diagnostics& diags) const {
   }
 }
 
-void Printer::summary(const BuildResult& r) const {
+util::Result<util::Ok> Printer::summary(const BuildResult& r,
+                                        util::AtomicFile* report_file) const {
   bool json_to_stdout = options_.report == "json" && !options_.report_file;
   std::FILE* text = json_to_stdout ? stderr : stdout;
   if (options_.verbosity == Verbosity::Verbose) {
@@ -170,9 +171,10 @@ void Printer::summary(const BuildResult& r) const {
   if (options_.report == "json" || options_.report_file) {
     std::string json = report.dump(2) + "\n";
     if (options_.report_file) {
-      if (auto w = util::write_file_atomic(*options_.report_file, json); !w) {
-        fmt::print(stderr, "assetpipe: error: {}\n", w.error());
-      }
+      util::Result<util::Ok> w =
+          report_file ? report_file->write(json) : util::write_file_atomic(*options_.report_file, json);
+      if (w && report_file) w = report_file->commit();
+      if (!w) return w;
     } else {
       fmt::print(stdout, "{}", json);
     }
@@ -184,12 +186,13 @@ void Printer::summary(const BuildResult& r) const {
                "compress {:.3f}s, emit {:.3f}s, total {:.3f}s\n",
                t.scan, t.minify, t.images, t.link, t.compress, t.emit, r.seconds);
   }
-  if (options_.verbosity == Verbosity::Quiet) return;
+  if (options_.verbosity == Verbosity::Quiet) return util::Ok{};
   if (!json_to_stdout) fmt::print(text, "\n{}\n", size_table(report));
   fmt::print(text, "assetpipe: {} files, {} in, {} out in {} files, {:.2f}s{} {}\n",
              r.assets.size(), human_bytes(r.bytes_in), human_bytes(r.bytes_out), r.files_written,
              r.seconds, options_.dry_run ? " (dry run, nothing written)" : " ->",
              options_.dry_run ? "" : util::printable(options_.output.string()));
+  return util::Ok{};
 }
 
 void Printer::fatal(const std::string& message) const {

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "assetpipe/build.h"
+#include "util/file.h"
+#include "util/result.h"
 
 namespace assetpipe::cli {
 
@@ -15,7 +17,10 @@ class Printer {
   explicit Printer(const Options& options) : options_(options) {}
   void diagnostics(const Diagnostics& diags) const;
   // -v lines, the report, --timings and the summary line.
-  void summary(const BuildResult& result) const;
+  // The JSON report goes into `report_file` (created before the build, see
+  // main.cc) when --report-file is given; fails when it cannot be written.
+  util::Result<util::Ok> summary(const BuildResult& result,
+                                 util::AtomicFile* report_file = nullptr) const;
   void fatal(const std::string& message) const;
 
  private:

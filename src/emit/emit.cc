@@ -15,36 +15,11 @@
 #include "assetpipe/build.h"
 #include "util/file.h"
 #include "util/interrupt.h"
+#include "util/output_siblings.h"
 
 namespace fs = std::filesystem;
 
 namespace assetpipe::emit {
-namespace {
-
-constexpr const char* kStagingTag = ".assetpipe-staging-";
-
-fs::path staging_path(const fs::path& output) {
-  return output.parent_path() /
-         fmt::format(".{}{}{}", output.filename().string(), kStagingTag, ::getpid());
-}
-
-// Staging folders of builds that were killed (their process is gone).
-void remove_stale_staging(const fs::path& output) {
-  std::error_code ec;
-  std::string prefix = "." + output.filename().string() + kStagingTag;
-  for (auto it = fs::directory_iterator(output.parent_path(), ec);
-       !ec && it != fs::directory_iterator(); it.increment(ec)) {
-    std::string name = it->path().filename().string();
-    if (!name.starts_with(prefix)) continue;
-    long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
-    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
-      util::remove_tree(it->path());
-    }
-  }
-}
-
-}  // namespace
-
 std::vector<PlannedFile> plan(const std::vector<Asset>& assets) {
   std::vector<PlannedFile> files;
   for (const Asset& a : assets) {
@@ -95,8 +70,7 @@ void check_output_replaceable(const fs::path& output) {
 
 EmitStats write_output(const std::vector<Asset>& assets, const ExtraFiles& extra,
                        const Options& options, Diagnostics& /*diags*/) {
-  fs::path output = fs::absolute(options.output).lexically_normal();
-  if (output.filename().empty()) output = output.parent_path();
+  fs::path output = util::normal_output(options.output);
   std::error_code ec;
   fs::create_directories(output.parent_path(), ec);
   if (ec) {
@@ -104,16 +78,10 @@ EmitStats write_output(const std::vector<Asset>& assets, const ExtraFiles& extra
                             util::printable(output.parent_path().string()), ec.message()));
   }
   check_output_replaceable(output);
-  remove_stale_staging(output);
 
   std::vector<PlannedFile> files = plan(assets);
-  fs::path staging = staging_path(output);
-  util::remove_tree(staging);
+  fs::path staging = util::make_sibling_dir(output, "staging");
   util::StagingGuard guard(staging);  // removed on any exit but success (and on Ctrl-C)
-  if (!fs::create_directory(staging, ec) || ec) {
-    throw Error(fmt::format("cannot create {}: {}", util::printable(staging.string()),
-                            ec ? ec.message() : "it exists"));
-  }
 
   // Folders first (serially), then files in parallel.
   // .assetpipe/ marks the folder as ours (check_output_replaceable), even

@@ -260,6 +260,25 @@ std::string http_conf() {
   return out;
 }
 
+// Asset extensions: a URL of a hashed shape ending in one of these names a
+// build's file, never an application route.
+constexpr const char* kAssetExtensions =
+    "js|mjs|cjs|css|map|json|wasm|png|jpe?g|gif|svg|webp|avif|ico|bmp|tiff?|woff2?|ttf|otf|"
+    "eot|br|gz";
+
+// Any other URL of a hashed shape with an asset extension, in any folder (one
+// that holds no hashed file today included): a version that is not in this
+// build, so a plain 404 and never the application's fallback page. A file
+// someone put in the output by hand is still served.
+std::string stale_hashed_location(const std::string& prefix) {
+  std::string regex = fmt::format("^{}(?:[^/]*/)*(?={})[^/]*\\.(?i:{})$", regex_escape(prefix),
+                                  kHashedName, kAssetExtensions);
+  return fmt::format(
+      "# Any other hashed-looking asset URL, in any folder: not in this build, a 404.\n"
+      "location ~ {} {{\n    try_files $uri =404;\n}}\n",
+      quoted_or_throw(regex, "--base"));
+}
+
 std::string server_conf(const std::vector<Asset>& assets, const Options& options) {
   std::string prefix = url_prefix(options.base);
   std::string out = fmt::format(
@@ -282,6 +301,7 @@ std::string server_conf(const std::vector<Asset>& assets, const Options& options
     out += "# Hashed names: immutable for a year; a hashed name not in the build is a 404.\n";
     out += hashed + "\n";
   }
+  out += stale_hashed_location(prefix) + "\n";
   out += "# Entries (they revalidate), images served by Accept, files with only a .br.\n";
   for (const auto& [url, loc] : plan.exact) out += render_location(url, loc);
   return out;

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -25,6 +26,14 @@ struct Walker {
   fs::path root;  // canonical
   std::vector<Asset> assets;
   std::set<std::string> visited_dirs;  // canonical folders, against symlink loops
+  // Files with more than one hard link: (device, inode) -> the names seen in
+  // the input and the link count. A link count above the names seen means a
+  // name outside the input (a hard link cannot be told from its twin).
+  struct Links {
+    std::vector<std::string> names;
+    nlink_t count = 0;
+  };
+  std::map<std::pair<dev_t, ino_t>, Links> hard_links;
 
   void add_file(const std::string& logical, const fs::path& real, const struct stat& st) {
     if (!util::is_valid_utf8(logical)) {
@@ -39,6 +48,11 @@ struct Walker {
     a.kind = classify(logical);
     a.entry = is_entry(logical, options.keep_name_globs);
     a.fingerprinted = !a.entry && is_fingerprinted(logical);
+    if (st.st_nlink > 1) {
+      Links& l = hard_links[{st.st_dev, st.st_ino}];
+      l.names.push_back(logical);
+      l.count = st.st_nlink;
+    }
     a.mtime = options.source_date_epoch ? *options.source_date_epoch
                                         : static_cast<int64_t>(st.st_mtim.tv_sec);
     assets.push_back(std::move(a));
@@ -123,6 +137,18 @@ std::vector<Asset> walk(const Options& options, Diagnostics& diags) {
   }
   Walker w{options, diags, root, {}, {}};
   w.walk_dir(root, "");
+  for (const auto& [id, l] : w.hard_links) {
+    // Symlinks inside the root may name one file twice: count distinct names only.
+    std::set<std::string> names(l.names.begin(), l.names.end());
+    if (l.count <= names.size()) continue;
+    for (const auto& name : names) {
+      diags.warning(name,
+                    fmt::format("this file has {} hard links and only {} of them are in the "
+                                "input: its content is read as is, though it may be a file from "
+                                "outside the input; copy it in if that is not intended",
+                                l.count, names.size()));
+    }
+  }
   std::sort(w.assets.begin(), w.assets.end(),
             [](const Asset& a, const Asset& b) { return a.logical < b.logical; });
   return std::move(w.assets);

@@ -22,6 +22,7 @@
 #include "util/file.h"
 #include "util/glob.h"
 #include "util/interrupt.h"
+#include "util/output_siblings.h"
 #include "util/sourcemap.h"
 
 namespace fs = std::filesystem;
@@ -31,6 +32,8 @@ namespace assetpipe::transform {
 namespace {
 
 constexpr size_t kMaxBatch = 400;
+// Input maps above this size are not parsed (README "Source maps").
+constexpr size_t kMaxInputMapBytes = size_t{256} << 20;
 
 // One file's work: its input for the tool and the map it came with.
 struct Job {
@@ -97,7 +100,12 @@ util::Result<std::string> final_map(const Asset& a, const Job& job, const Minify
   outer->file = base_name(a.logical);
   composed = false;
   if (job.input_map) {
-    auto inner = sm::decode(*job.input_map);
+    // Bounded by the file it maps (a hostile map costs memory in proportion to that).
+    auto inner = job.input_map->size() > kMaxInputMapBytes
+                     ? util::Result<sm::SourceMap>(util::fail(fmt::format(
+                           "it is larger than {} MiB, the limit for composing a map",
+                           kMaxInputMapBytes >> 20)))
+                     : sm::decode(*job.input_map, sm::limits_for(job.input.code));
     if (inner) {
       rebase_sources(*inner, job.input_map_dir, folder_of(a.logical));
       auto c = sm::compose(*outer, *inner);
@@ -157,9 +165,16 @@ std::optional<size_t> apply(Asset& a, const Job& job, const MinifyOutput& out,
   return composed ? job.input_map_asset : std::nullopt;
 }
 
+// The tools' scratch folder: beside the output's staging folder, so that a
+// killed build's copies are removed by the next build as its staging is
+// (util/output_siblings.h); in the temporary folder when there is no output.
 class WorkDir {
  public:
-  WorkDir() {
+  explicit WorkDir(const Options& options) {
+    if (!options.output.empty()) {
+      path_ = util::make_sibling_dir(options.output, "minify");
+      return;
+    }
     const char* tmp = std::getenv("TMPDIR");
     std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/assetpipe-minify-XXXXXX";
     if (!::mkdtemp(tmpl.data())) {
@@ -255,7 +270,7 @@ void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& dia
     (a.kind == FileKind::Js ? js : css).push_back(std::move(job));
   }
   if (js.empty() && css.empty()) return;
-  WorkDir work;
+  WorkDir work(options);
   auto js_out = run_js(js, options, work.path());
   progress::done(js.size());
   auto css_out = run_css(css, options, work.path());

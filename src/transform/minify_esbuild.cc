@@ -161,6 +161,13 @@ util::Result<util::Ok> check_esbuild_flags(const RunnerSettings& s) {
   util::ProcessOptions po{.timeout = s.timeout};
   auto r = util::run_process(argv, po);
   if (!r) return util::fail(r.error());
+  if (r->killed_by_us() || r->signal) {
+    // Not a verdict on the options: the tool itself failed.
+    return util::fail(fmt::format("esbuild ({}) {} while its options were checked; check that "
+                                  "it runs (`{} --version`) or raise --tool-timeout",
+                                  util::printable(s.tool.path.string()), r->describe(po),
+                                  util::printable(s.tool.path.string())));
+  }
   if (!r->success()) {
     return util::fail(fmt::format("esbuild rejects the options (--js-target, --legal-comments): {}",
                                   first_lines(r->err)));

@@ -122,6 +122,13 @@ util::Result<util::Ok> check_lightningcss_flags(const RunnerSettings& s,
   util::ProcessOptions po{.timeout = s.timeout};
   auto r = util::run_process(argv, po);
   if (!r) return util::fail(r.error());
+  if (r->killed_by_us()) {
+    // Not a verdict on the query (lightningcss panics, signal 6, on a bad one).
+    return util::fail(fmt::format("lightningcss ({}) {} while its options were checked; check "
+                                  "that it runs (`{} --version`) or raise --tool-timeout",
+                                  util::printable(s.tool.path.string()), r->describe(po),
+                                  util::printable(s.tool.path.string())));
+  }
   if (!r->success()) {
     std::string detail = last_line_with(r->err, "called `Result");
     return util::fail(fmt::format(

@@ -108,31 +108,67 @@ Result<Ok> write_file(const fs::path& path, std::string_view bytes, int64_t mtim
   return set_mtime(path, mtime);
 }
 
-Result<Ok> write_file_atomic(const fs::path& path, std::string_view bytes) {
+AtomicFile::AtomicFile(fs::path path, fs::path tmp, int fd)
+    : path_(std::move(path)), tmp_(std::move(tmp)), fd_(fd) {}
+
+AtomicFile::AtomicFile(AtomicFile&& other) noexcept
+    : path_(std::move(other.path_)), tmp_(std::move(other.tmp_)), fd_(other.fd_) {
+  other.fd_ = -1;
+  other.tmp_.clear();
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!tmp_.empty()) ::unlink(tmp_.c_str());
+}
+
+Result<AtomicFile> AtomicFile::create(const fs::path& path) {
   std::error_code ec;
-  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+  if (path.has_parent_path()) {
+    fs::create_directories(path.parent_path(), ec);
+    if (ec) {
+      return fail(fmt::format("cannot create {}: cannot create its folder {}: {}",
+                              printable(path.string()), printable(path.parent_path().string()),
+                              ec.message()));
+    }
+  }
+  if (fs::is_directory(path, ec)) {
+    return fail(fmt::format("cannot write {}: it is a folder; give a file name",
+                            printable(path.string())));
+  }
   fs::path tmp = path;
   tmp += fmt::format(".tmp-{}", ::getpid());
-  {
-    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (fd.get() < 0) {
-      return fail(fmt::format("cannot create {}: {}", printable(tmp.string()), errno_text(errno)));
-    }
-    if (auto r = write_all(tmp, fd.get(), bytes); !r) {
-      ::unlink(tmp.c_str());
-      return r;
-    }
-    if (::close(fd.release()) != 0) {
-      ::unlink(tmp.c_str());
-      return fail(fmt::format("cannot write {}: {}", printable(tmp.string()), errno_text(errno)));
-    }
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0) {
+    return fail(fmt::format("cannot create {}: {}", printable(tmp.string()), errno_text(errno)));
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    return fail(fmt::format("cannot write {}: {}", printable(path.string()), errno_text(err)));
+  return AtomicFile(path, tmp, fd);
+}
+
+Result<Ok> AtomicFile::write(std::string_view bytes) {
+  if (fd_ < 0) return fail(fmt::format("cannot write {}: closed", printable(path_.string())));
+  return write_all(tmp_, fd_, bytes);
+}
+
+Result<Ok> AtomicFile::commit() {
+  if (fd_ < 0) return fail(fmt::format("cannot write {}: closed", printable(path_.string())));
+  int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) {
+    return fail(fmt::format("cannot write {}: {}", printable(tmp_.string()), errno_text(errno)));
   }
+  if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    return fail(fmt::format("cannot write {}: {}", printable(path_.string()), errno_text(errno)));
+  }
+  tmp_.clear();
   return Ok{};
+}
+
+Result<Ok> write_file_atomic(const fs::path& path, std::string_view bytes) {
+  auto f = AtomicFile::create(path);
+  if (!f) return fail(f.error());
+  if (auto w = f->write(bytes); !w) return w;
+  return f->commit();
 }
 
 bool path_within(const fs::path& inner, const fs::path& outer) {

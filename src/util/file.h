@@ -15,7 +15,31 @@ Result<std::string> read_file(const std::filesystem::path& path);
 // Writes `bytes` to `path` (creating parent folders), sets its mtime.
 Result<Ok> write_file(const std::filesystem::path& path, std::string_view bytes, int64_t mtime);
 
-// Writes to a temporary file beside `path`, then renames it into place.
+// A file that appears at `path` whole or not at all: written to a temporary
+// file beside it (created, with the parent folders, by `create`), renamed into
+// place by `commit`, removed when destroyed uncommitted. Creating it first is
+// how a build proves before it replaces its output that a file outside the
+// output can be written (ccache's AtomicFile).
+class AtomicFile {
+ public:
+  // Fails when the parent cannot be created, `path` is a folder, or the
+  // temporary file cannot be created.
+  static Result<AtomicFile> create(const std::filesystem::path& path);
+  AtomicFile(AtomicFile&& other) noexcept;
+  AtomicFile& operator=(AtomicFile&&) = delete;
+  AtomicFile(const AtomicFile&) = delete;
+  ~AtomicFile();
+  Result<Ok> write(std::string_view bytes);
+  Result<Ok> commit();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  AtomicFile(std::filesystem::path path, std::filesystem::path tmp, int fd);
+  std::filesystem::path path_, tmp_;
+  int fd_ = -1;
+};
+
+// AtomicFile in one call.
 Result<Ok> write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
 
 Result<Ok> set_mtime(const std::filesystem::path& path, int64_t mtime);

@@ -89,9 +89,9 @@ size_t count_array(const json& j, const char* key) {
   return it != j.end() && it->is_array() ? it->size() : 0;
 }
 
-Result<std::vector<Line>> decode_mappings_of(const json& j) {
+Result<std::vector<Line>> decode_mappings_of(const json& j, const Limits& limits = {}) {
   return decode_mappings(j["mappings"].get_ref<const std::string&>(), count_array(j, "sources"),
-                         count_array(j, "names"));
+                         count_array(j, "names"), limits);
 }
 
 // Where one edit sits, in UTF-16 columns of its line.
@@ -164,8 +164,19 @@ std::string join_root(const std::string& root, const std::string& source) {
 
 }  // namespace
 
+Limits limits_for(std::string_view generated) {
+  size_t lines = size_t(std::count(generated.begin(), generated.end(), '\n')) + 2;
+  return {.max_lines = lines, .max_segments = generated.size() + lines};
+}
+
 Result<std::vector<Line>> decode_mappings(std::string_view m, size_t source_count,
-                                          size_t name_count) {
+                                          size_t name_count, const Limits& limits) {
+  size_t line_count = size_t(std::count(m.begin(), m.end(), ';')) + 1;
+  if (line_count > limits.max_lines) {
+    return fail(fmt::format("its mappings cover {} generated lines, but the file it maps has {}",
+                            line_count, limits.max_lines - 1));
+  }
+  size_t segments = 0;
   std::vector<Line> lines(1);
   int64_t source = 0, line = 0, source_column = 0, name = 0;
   size_t pos = 0;
@@ -217,6 +228,11 @@ Result<std::vector<Line>> decode_mappings(std::string_view m, size_t source_coun
       }
       seg.name = int32_t(name);
     }
+    if (++segments > limits.max_segments) {
+      return fail(fmt::format("its mappings hold more than {} segments, more than the file it "
+                              "maps has characters",
+                              limits.max_segments));
+    }
     lines.back().push_back(seg);
   }
   for (auto& l : lines) {
@@ -256,7 +272,7 @@ std::string encode_mappings(const std::vector<Line>& lines) {
   return out;
 }
 
-Result<SourceMap> decode(std::string_view map_json) {
+Result<SourceMap> decode(std::string_view map_json, const Limits& limits) {
   auto j = parse_map(map_json);
   if (!j) return fail(j.error());
   SourceMap map;
@@ -276,7 +292,7 @@ Result<SourceMap> decode(std::string_view map_json) {
     }
     map.sources_content.resize(map.sources.size());
   }
-  auto lines = decode_mappings_of(*j);
+  auto lines = decode_mappings_of(*j, limits);
   if (!lines) return fail(lines.error());
   map.lines = std::move(*lines);
   return map;

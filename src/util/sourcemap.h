@@ -50,14 +50,24 @@ struct Position {
   friend bool operator==(const Position&, const Position&) = default;
 };
 
-Result<SourceMap> decode(std::string_view map_json);
+// Bounds on what a map may decode to, so that a hostile map (50 MB of ";")
+// costs memory in proportion to the file it describes, not to itself.
+struct Limits {
+  size_t max_lines = SIZE_MAX;     // generated lines
+  size_t max_segments = SIZE_MAX;  // segments in all
+};
+// The limits for a map of the generated text `generated`: a line per line of
+// it (and one more), a segment per byte and per line.
+Limits limits_for(std::string_view generated);
+
+Result<SourceMap> decode(std::string_view map_json, const Limits& limits = {});
 // Deterministic JSON:
 // {"version":3,"file":...,"sources":...,"sourcesContent":...,"names":...,"mappings":...}
 std::string encode(const SourceMap& map);
 
 // The VLQ "mappings" string alone.
 Result<std::vector<Line>> decode_mappings(std::string_view mappings, size_t source_count,
-                                          size_t name_count);
+                                          size_t name_count, const Limits& limits = {});
 std::string encode_mappings(const std::vector<Line>& lines);
 
 // The original position of generated (line, column): the last segment of the
