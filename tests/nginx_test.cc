@@ -230,7 +230,7 @@ TEST(NginxServe, EntriesRevalidateAndMissingHashedFilesAre404) {
   for (std::string missing :
        {"/css/main.0123456789.css", "/js/app.abcdef0123.js", "/assets/index-Zz9Zz9Zz.js",
         "/img/photo.a1b2c3d4e5.jpg.webp", "/static/index-BkX3s9fa.js",
-        "/gone/deep/er/chunk-D7LyRgxG.css", "/index-BkX3s9fa.js.map", "/x/logo.0123456789.png"}) {
+        "/gone/deep/er/chunk-D7LyRg-G.css", "/assets/hero-CLDdwZDr.png", "/index-BkX3s9fa.js.map", "/x/logo.0123456789.png"}) {
     HttpResponse r = server.request(missing);
     EXPECT_EQ(r.status, 404) << missing << "\n" << r.raw_head;
     EXPECT_NE(r.body, index) << missing;

@@ -132,12 +132,15 @@ bool brotli_only(const std::vector<Encoding>& encodings) {
   return has("br") && !has("gzip");
 }
 
-// A hashed name (assetpipe's ".<10 hex>" or a bundler's "[-.]<8+ word chars
-// with a digit and a letter>") followed by extensions: such a URL names one
-// version of a file. The base name's pattern (no '/').
+// A hashed name (assetpipe's ".<10 hex>", a bundler's "[-.]<8+ word chars
+// with a digit and a letter>", or Rollup/Vite's "-<8 base64url chars with an
+// upper-case letter and a lower-case letter or digit>") followed by
+// extensions: such a URL names one version of a file. The base name's
+// pattern (no '/'); scan::is_fingerprinted is a subset of it.
 constexpr const char* kHashedName =
     "[^/]*?(?:\\.[0-9a-f]{10}|[-.](?=[A-Za-z0-9_]*[0-9])(?=[A-Za-z0-9_]*[A-Za-z])"
-    "[A-Za-z0-9_]{8,})(?:\\.[^/]*)?$";
+    "[A-Za-z0-9_]{8,}|-(?=[A-Za-z0-9_-]{0,7}[A-Z])(?=[A-Za-z0-9_-]{0,7}[a-z0-9])"
+    "[A-Za-z0-9_-]{8})(?:\\.[^/]*)?$";
 
 bool has_hashed_name(const std::string& file) {
   static const std::regex pattern(std::string("^") + kHashedName);
