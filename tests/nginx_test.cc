@@ -472,5 +472,23 @@ TEST(NginxConf, QuotesEveryNameForNginx) {
   EXPECT_EQ(emit::url_prefix("/"), "/");
 }
 
+// A bundler's metadata is for the backend: Vite's .vite/ and react-scripts'
+// asset-manifest.json are 404, never the SPA fallback.
+TEST(NginxServe, BundlerMetadataIsNeverServed) {
+  TempDir dir;
+  copy_fixture("nginx", dir / "in");
+  write(dir / "in/.vite/manifest.json",
+        R"({"index.html": {"file": "assets/index-BkX3s9fa.js", "isEntry": true}})");
+  write(dir / "in/asset-manifest.json", R"({"files": {"main.js": "/assets/index-BkX3s9fa.js"}})");
+  fs::path out = build_fixture(dir, dir / "in");
+  ASSERT_TRUE(fs::exists(out / ".vite/manifest.json"));  // written, for the backend
+  NginxServer server({out, out / ".assetpipe/nginx", kSpaFallback});
+  for (std::string hidden : {"/.vite/manifest.json", "/.vite/", "/asset-manifest.json"}) {
+    HttpResponse r = server.request(hidden);
+    EXPECT_EQ(r.status, 404) << hidden << "\n" << r.raw_head;
+  }
+  EXPECT_EQ(server.request("/assets/index-BkX3s9fa.js").status, 200);
+}
+
 }  // namespace
 }  // namespace assetpipe::test

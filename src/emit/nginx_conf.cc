@@ -1,5 +1,7 @@
 #include "emit/nginx_conf.h"
 
+#include "scan/classify.h"
+
 #include <algorithm>
 #include <map>
 #include <regex>
@@ -8,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "assetpipe/build.h"
+#include "scan/classify.h"
 #include "util/file.h"
 
 namespace assetpipe::emit {
@@ -180,6 +183,7 @@ ServingPlan plan_serving(const std::vector<Asset>& assets, const std::string& pr
   ServingPlan plan;
   for (const Asset& a : assets) {
     if (!a.map_of.empty()) continue;  // served as its owner's <output>.map
+    if (scan::is_build_metadata(a.logical)) continue;  // denied above
     bool immutable = a.output != a.logical || a.fingerprinted;
     Location loc{.immutable = immutable, .brotli_only = brotli_only(a.encodings)};
     for (const auto& v : a.variants) {
@@ -297,7 +301,12 @@ std::string server_conf(const std::vector<Asset>& assets, const Options& options
   std::string own = prefix + ".assetpipe";
   out +=
       fmt::format("location ^~ {} {{\n    return 404;\n}}\n", quoted_or_throw(own + "/", "--base"));
-  out += fmt::format("location = {} {{\n    return 404;\n}}\n\n", quoted_or_throw(own, "--base"));
+  out += fmt::format("location = {} {{\n    return 404;\n}}\n", quoted_or_throw(own, "--base"));
+  out += "# A bundler's metadata (Vite's .vite/, asset-manifest.json): for the backend only.\n";
+  out += fmt::format("location ^~ {} {{\n    return 404;\n}}\n",
+                     quoted_or_throw(prefix + ".vite/", "--base"));
+  out += fmt::format("location = {} {{\n    return 404;\n}}\n\n",
+                     quoted_or_throw(prefix + "asset-manifest.json", "--base"));
   ServingPlan plan = plan_serving(assets, prefix);
   std::string hashed = render_hashed(plan, prefix);
   if (!hashed.empty()) {

@@ -19,6 +19,7 @@
 #include "link/positions.h"
 #include "link/source_maps.h"
 #include "link/url.h"
+#include "scan/classify.h"
 #include "util/file.h"
 #include "util/interrupt.h"
 
@@ -38,6 +39,15 @@ struct Link {
 };
 
 ScanResult scan_asset(const Asset& a) {
+  switch (scan::bundler_manifest(a.logical)) {
+    case scan::BundlerManifest::Vite:
+      return a.logical.ends_with("ssr-manifest.json") ? scan_vite_ssr_manifest(a.bytes)
+                                                      : scan_vite_manifest(a.bytes);
+    case scan::BundlerManifest::AssetManifest:
+      return scan_asset_manifest(a.bytes);
+    case scan::BundlerManifest::None:
+      break;
+  }
   switch (a.kind) {
     case FileKind::Css:
       return scan_css(a.bytes);
@@ -129,6 +139,8 @@ class Linker {
   // The folder relative references of `a` resolve against, or nullopt when
   // its <base href> points at another host.
   std::optional<std::string> reference_folder(const Asset& a, const ScanResult& scan) {
+    // A bundler manifest's paths are relative to the output root.
+    if (scan::bundler_manifest(a.logical) != scan::BundlerManifest::None) return "";
     std::string folder(folder_of(a.logical));
     if (!scan.base_href) return folder;
     const std::string& href = *scan.base_href;

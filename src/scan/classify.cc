@@ -77,12 +77,26 @@ FileKind classify(std::string_view logical_path) {
   if (ext == ".woff" || ext == ".woff2" || ext == ".ttf" || ext == ".otf" || ext == ".eot") {
     return FileKind::Font;
   }
+  if (bundler_manifest(logical_path) != BundlerManifest::None) return FileKind::Json;
   if (ext == ".webmanifest" || lower(base_name(logical_path)) == "manifest.json") {
     return FileKind::WebManifest;
   }
   if (ext == ".json") return FileKind::Json;
   if (ext == ".map") return FileKind::SourceMap;
   return FileKind::Other;
+}
+
+BundlerManifest bundler_manifest(std::string_view logical_path) {
+  if (logical_path == ".vite/manifest.json" || logical_path == ".vite/ssr-manifest.json") {
+    return BundlerManifest::Vite;
+  }
+  if (logical_path == "asset-manifest.json") return BundlerManifest::AssetManifest;
+  return BundlerManifest::None;
+}
+
+bool is_build_metadata(std::string_view logical_path) {
+  return logical_path.starts_with(".vite/") ||
+         bundler_manifest(logical_path) != BundlerManifest::None;
 }
 
 const std::vector<std::string>& default_entry_globs() {
@@ -96,6 +110,8 @@ const std::vector<std::string>& default_entry_globs() {
       ".well-known/**",
       "*.webmanifest",
       "manifest.json",
+      ".vite/**",             // bundler metadata: read by the backend, rewritten, never served
+      "asset-manifest.json",  // (see bundler_manifest)
       "browserconfig.xml",
       "apple-touch-icon*.png",
       "sitemap*.xml",

@@ -9,7 +9,22 @@
 
 namespace assetpipe::scan {
 
-// By extension (case-insensitive); manifest.json is a web app manifest.
+// A bundler's list of the files it wrote, read by server-side backends
+// (vite_ruby, django-vite, Laravel; react-scripts' asset-manifest.json):
+// .vite/manifest.json and .vite/ssr-manifest.json (Vite 5+), asset-manifest.json
+// at the root (create-react-app). The link stage resolves their paths
+// against the root and rewrites them to the final names. (The files they list
+// keep their names when is_fingerprinted says so; a name without a hash is
+// hashed, and the manifest follows.)
+enum class BundlerManifest { None, Vite, AssetManifest };
+BundlerManifest bundler_manifest(std::string_view logical_path);
+
+// Build metadata, never served: everything under .vite/ and the bundler
+// manifests (nginx answers 404, as for .assetpipe/).
+bool is_build_metadata(std::string_view logical_path);
+
+// By extension (case-insensitive); manifest.json is a web app manifest
+// (a bundler manifest is JSON).
 FileKind classify(std::string_view logical_path);
 
 // The default entry globs (entries keep their names).
