@@ -140,7 +140,7 @@ EarlyCompression compress_early(std::vector<Asset> copy, const Options& options)
   auto t0 = Clock::now();
   try {
     Diagnostics discarded;
-    link::link(copy, options, discarded);
+    link::link(copy, options, discarded, /*report_progress=*/false);
     // Reverse reachability from the images over the references.
     std::map<std::string_view, size_t> index;
     for (size_t i = 0; i < copy.size(); ++i) index.emplace(copy[i].logical, i);
@@ -174,7 +174,7 @@ EarlyCompression compress_early(std::vector<Asset> copy, const Options& options)
       copy[i].notes.clear();  // the real asset has these already
       independent.push_back(std::move(copy[i]));
     }
-    emit::precompress(independent, options);
+    emit::precompress(independent, options, /*report_progress=*/false);
     for (auto& a : independent) early.by_logical.emplace(a.logical, std::move(a));
   } catch (const std::exception&) {
     // The real link and compression will report whatever went wrong.
@@ -292,7 +292,7 @@ BuildResult build(const Options& options, Diagnostics& diags) {
   std::string manifest = emit::manifest_json(result.assets);
   if (!options.manifest_path) extra[".assetpipe/manifest.json"] = manifest;
   if (options.dry_run) {
-    for (const auto& f : emit::plan(result.assets)) {
+    for (const auto& f : emit::plan(result.assets, options)) {
       result.files_written++;
       result.bytes_out += f.bytes.size();
     }

@@ -81,3 +81,29 @@ TEST(BundlerManifest, RecognisedByPath) {
   EXPECT_TRUE(scan::is_build_metadata(".vite/anything"));
   EXPECT_FALSE(scan::is_build_metadata("assets/manifest.json"));
 }
+
+// `vite build --base /app/` names every file /app/...: built without --base,
+// the output would be broken, so the build stops and names the flag.
+TEST(BundlerManifest, ASiteBuiltForABasePathNeedsBase) {
+  TempDir t;
+  write(t / "in/index.html", R"(<!doctype html>
+<link rel="stylesheet" href="/app/assets/index-D7LyRg-G.css">
+<script type="module" src="/app/assets/index-BkX3s9fa.js"></script>
+<a href="/app/about/">about</a>)");
+  write(t / "in/about/index.html", "<!doctype html><p>about</p>");
+  write(t / "in/assets/index-BkX3s9fa.js", "console.log(1);\n");
+  write(t / "in/assets/index-D7LyRg-G.css", "body { color: red }\n");
+  auto r = run_assetpipe({"build", (t / "in").string(), "-o", (t / "out").string()});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("build with --base /app/"));
+  EXPECT_FALSE(fs::exists(t / "out"));
+  auto ok = run_assetpipe(
+      {"build", (t / "in").string(), "-o", (t / "out").string(), "--base", "/app/"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(ok.err.find("warning"), std::string::npos) << ok.err;
+  // One stray root-relative reference elsewhere is only a warning, as before.
+  write(t / "in/index.html", R"(<img src="/missing/logo.png"><script src="/app/assets/index-BkX3s9fa.js"></script>)");
+  auto mixed = run_assetpipe({"build", (t / "in").string(), "-o", (t / "out2").string()});
+  EXPECT_EQ(mixed.exit_code, 0) << mixed.err;
+  EXPECT_THAT(mixed.err, ::testing::HasSubstr("warning"));
+}

@@ -1,6 +1,7 @@
 // The generated nginx snippets, proven against Debian's real nginx: every
 // file of a built fixture is requested with several Accept-Encoding and
 // Accept headers, and status, headers and (decoded) body are checked.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -488,6 +489,32 @@ TEST(NginxServe, BundlerMetadataIsNeverServed) {
     EXPECT_EQ(r.status, 404) << hidden << "\n" << r.raw_head;
   }
   EXPECT_EQ(server.request("/assets/index-BkX3s9fa.js").status, 200);
+}
+
+
+// The safety net: a renamed file is also served under its input name,
+// revalidated, so a reference no scanner saw still works.
+TEST(NginxServe, OriginalNamesAreServedRevalidated) {
+  TempDir dir;
+  fs::path out = build_fixture(dir, fixtures_dir() / "nginx");
+  json assets = load_manifest(out)["assets"];
+  std::string hashed = assets["css/main.css"]["file"];
+  ASSERT_NE(hashed, "css/main.css");
+  EXPECT_EQ(read(out / "css/main.css"), read(out / hashed));
+  NginxServer server({out, out / ".assetpipe/nginx", kSpaFallback});
+  HttpResponse original = server.request("/css/main.css", {{"Accept-Encoding", "br"}});
+  EXPECT_EQ(original.status, 200);
+  EXPECT_EQ(original.header("Cache-Control"), "no-cache") << original.raw_head;
+  EXPECT_EQ(original.header("Content-Encoding"), "br") << original.raw_head;
+  EXPECT_EQ(original.header("Content-Type"), "text/css") << original.raw_head;
+  HttpResponse current = server.request("/" + hashed);
+  EXPECT_THAT(current.header("Cache-Control"), ::testing::HasSubstr("immutable"));
+
+  TempDir plain;
+  fs::path bare = build_fixture(plain, fixtures_dir() / "nginx", {"--no-originals"});
+  EXPECT_FALSE(fs::exists(bare / "css/main.css"));
+  NginxServer server2({bare, bare / ".assetpipe/nginx", kSpaFallback});
+  EXPECT_EQ(server2.request("/css/main.css").body, read(bare / "index.html"));  // the app's fallback
 }
 
 }  // namespace

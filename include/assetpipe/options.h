@@ -25,7 +25,10 @@ struct Options {
   bool strict = false;      // every warning is an error
   bool keep_going = false;  // emit a file unoptimized instead of failing
   bool dry_run = false;
-  bool no_wait = false;  // fail at once when another build holds the output's lock
+  bool no_wait = false;
+  // Every renamed file is also written under its input name, served
+  // revalidated: a reference no scanner saw still resolves (--no-originals).
+  bool originals = true;  // fail at once when another build holds the output's lock
   bool timings = false;
   std::optional<int64_t> source_date_epoch;  // from SOURCE_DATE_EPOCH
 

@@ -32,6 +32,8 @@ void add_build_options(CLI::App& cmd, Options& o, CliState& s) {
   cmd.add_option("--public-url", o.public_url,
                  "Make rewritten references to hashed assets absolute (https://cdn.example.com/)");
 
+  cmd.add_flag("--no-originals", s.no_originals,
+               "Do not also write renamed files under their input names");
   cmd.add_flag("--no-minify", s.no_minify, "Do not minify JS and CSS");
   cmd.add_option("--esbuild", o.esbuild, "Path of the esbuild binary");
   cmd.add_option("--lightningcss", o.lightningcss, "Path of the lightningcss binary");
@@ -93,6 +95,7 @@ void finish_options(Options& o, const CliState& s) {
                 : s.verbose > 0 ? Verbosity::Verbose
                                 : Verbosity::Normal;
   if (s.no_minify) o.minify = false;
+  if (s.no_originals) o.originals = false;
   if (s.no_images) o.images = false;
   if (!s.image_formats.empty()) {
     o.image_webp = o.image_avif = false;

@@ -18,7 +18,7 @@ struct CliState {
   std::string webp_lossless = "auto";
   std::string avif_yuv = "420";
   std::string sourcemap = "external";
-  bool no_minify = false, no_images = false, no_compress = false;
+  bool no_minify = false, no_images = false, no_compress = false, no_originals = false;
   int quiet = 0, verbose = 0;
 };
 

@@ -162,7 +162,7 @@ util::Result<util::Ok> Printer::summary(const BuildResult& r,
     }
   }
   if (options_.dry_run && options_.verbosity != Verbosity::Quiet) {
-    for (const auto& f : emit::plan(r.assets)) {
+    for (const auto& f : emit::plan(r.assets, options_)) {
       fmt::print(text, "would write {} ({})\n", util::printable(f.path),
                  human_bytes(f.bytes.size()));
     }
@@ -188,9 +188,12 @@ util::Result<util::Ok> Printer::summary(const BuildResult& r,
   }
   if (options_.verbosity == Verbosity::Quiet) return util::Ok{};
   if (!json_to_stdout) fmt::print(text, "\n{}\n", size_table(report));
-  fmt::print(text, "assetpipe: {} files, {} in, {} out in {} files, {:.2f}s{} {}\n",
+  // "out" is every file on disk; a browser fetches one encoding or variant of each.
+  fmt::print(text,
+             "assetpipe: {} files, {} in, {} out in {} files ({} for a browser: the best "
+             "variant and encoding of each), {:.2f}s{} {}\n",
              r.assets.size(), human_bytes(r.bytes_in), human_bytes(r.bytes_out), r.files_written,
-             r.seconds, options_.dry_run ? " (dry run, nothing written)" : " ->",
+             human_bytes(report["total"]["best"].get<uint64_t>()), r.seconds, options_.dry_run ? " (dry run, nothing written)" : " ->",
              options_.dry_run ? "" : util::printable(options_.output.string()));
   return util::Ok{};
 }

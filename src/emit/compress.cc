@@ -245,7 +245,7 @@ std::vector<CompressJob> plan_precompression(const std::vector<Asset>& assets,
   return jobs;
 }
 
-void precompress(std::vector<Asset>& assets, const Options& options) {
+void precompress(std::vector<Asset>& assets, const Options& options, bool report_progress) {
   if (!options.compress_br && !options.compress_gz) return;
   for (Asset& a : assets) {
     a.encodings.clear();
@@ -260,7 +260,7 @@ void precompress(std::vector<Asset>& assets, const Options& options) {
   std::vector<JobResult> results(jobs.size());
   // Each worker takes the next job in order: the biggest start first.
   std::atomic<size_t> next{0};
-  progress::stage("compressing", jobs.size());
+  if (report_progress) progress::stage("compressing", jobs.size());
   int workers = std::max(1, tbb::this_task_arena::max_concurrency());
   tbb::parallel_for(
       0, workers,
@@ -268,7 +268,7 @@ void precompress(std::vector<Asset>& assets, const Options& options) {
         for (size_t k = next++; k < jobs.size(); k = next++) {
           if (util::interrupted()) return;
           results[k] = run_job(assets[jobs[k].asset], jobs[k], options);
-          progress::done();
+          if (report_progress) progress::done();
         }
       },
       tbb::simple_partitioner());

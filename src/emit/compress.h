@@ -47,6 +47,8 @@ std::vector<CompressJob> plan_precompression(const std::vector<Asset>& assets,
 // kept by the rules of docs/compress.md, in parallel over the TBB pool,
 // largest jobs first. Notes why a candidate was skipped in asset.notes.
 // Throws Error naming the file if a compressor fails.
-void precompress(std::vector<Asset>& assets, const Options& options);
+// `report_progress`: false for work in the background of another stage (the
+// early compression), so that the progress line shows the stage in front.
+void precompress(std::vector<Asset>& assets, const Options& options, bool report_progress = true);
 
 }  // namespace assetpipe::emit

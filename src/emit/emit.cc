@@ -20,7 +20,7 @@
 namespace fs = std::filesystem;
 
 namespace assetpipe::emit {
-std::vector<PlannedFile> plan(const std::vector<Asset>& assets) {
+std::vector<PlannedFile> plan(const std::vector<Asset>& assets, const Options& options) {
   std::vector<PlannedFile> files;
   for (const Asset& a : assets) {
     if (!a.map_of.empty()) continue;  // emitted as its owner's <output>.map
@@ -44,6 +44,22 @@ std::vector<PlannedFile> plan(const std::vector<Asset>& assets) {
           "the input copy or rename it",
           util::printable(files[i].path)));
     }
+  }
+  if (!options.originals) return files;
+  // The safety net: the same bytes under the input name, where nothing else is.
+  std::vector<PlannedFile> originals;
+  for (const Asset& a : assets) {
+    if (!is_renamed_original(a)) continue;
+    if (seen.count(a.logical)) continue;
+    originals.push_back({a.logical, a.bytes, a.mtime});
+    for (const auto& e : a.encodings) {
+      std::string path = a.logical + e.suffix;
+      if (!seen.count(path)) originals.push_back({path, e.bytes, a.mtime});
+    }
+  }
+  std::set<std::string> taken;
+  for (auto& f : originals) {
+    if (taken.insert(f.path).second) files.push_back(std::move(f));
   }
   return files;
 }
@@ -79,7 +95,7 @@ EmitStats write_output(const std::vector<Asset>& assets, const ExtraFiles& extra
   }
   check_output_replaceable(output);
 
-  std::vector<PlannedFile> files = plan(assets);
+  std::vector<PlannedFile> files = plan(assets, options);
   fs::path staging = util::make_sibling_dir(output, "staging");
   util::StagingGuard guard(staging);  // removed on any exit but success (and on Ctrl-C)
 

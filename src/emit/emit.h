@@ -21,9 +21,15 @@ struct PlannedFile {
   int64_t mtime = 0;
 };
 
-// Lists every file to write (assets, source maps, variants, encodings).
-// Throws Error when two would share a path.
-std::vector<PlannedFile> plan(const std::vector<Asset>& assets);
+// Lists every file to write (assets, source maps, variants, encodings, and
+// with options.originals each renamed file and its encodings again under its
+// input name, unless a file of the build has that path). Throws Error when
+// two would share a path.
+std::vector<PlannedFile> plan(const std::vector<Asset>& assets, const Options& options);
+
+// A file that was renamed and is not a map merged into its owner: with
+// options.originals it is also written (and served) under its input name.
+inline bool is_renamed_original(const Asset& a) { return a.map_of.empty() && a.output != a.logical; }
 
 // Extra files written under <output>/.assetpipe/ (manifest, nginx snippets).
 using ExtraFiles = std::map<std::string, std::string>;

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "assetpipe/build.h"
+#include "emit/emit.h"
 #include "scan/classify.h"
 #include "util/file.h"
 
@@ -179,8 +180,11 @@ void plan_file(ServingPlan& plan, const std::string& prefix, const std::string& 
   add_location(plan.exact, prefix, file, logical, std::move(loc));
 }
 
-ServingPlan plan_serving(const std::vector<Asset>& assets, const std::string& prefix) {
+ServingPlan plan_serving(const std::vector<Asset>& assets, const std::string& prefix,
+                         bool originals) {
   ServingPlan plan;
+  std::set<std::string_view> outputs;  // what emit::plan writes before the originals
+  for (const Asset& a : assets) outputs.insert(a.output);
   for (const Asset& a : assets) {
     if (!a.map_of.empty()) continue;  // served as its owner's <output>.map
     if (scan::is_build_metadata(a.logical)) continue;  // denied above
@@ -196,6 +200,15 @@ ServingPlan plan_serving(const std::vector<Asset>& assets, const std::string& pr
     if (a.source_map) {
       plan_file(plan, prefix, a.output + ".map", a.logical,
                 {.immutable = immutable, .brotli_only = brotli_only(a.source_map_encodings)});
+    }
+    // The original name of a renamed file (emit::plan): revalidated, as an
+    // entry, without image negotiation.
+    // (A name that cannot be written into the configuration is left to the
+    // server's own rules: the safety net must not stop the build.)
+    if (originals && emit::is_renamed_original(a) && !outputs.count(a.logical) &&
+        !plan.exact.count(prefix + a.logical) && nginx_quote(prefix + a.logical)) {
+      add_location(plan.exact, prefix, a.logical, a.logical,
+                   {.immutable = false, .brotli_only = brotli_only(a.encodings)});
     }
   }
   return plan;
@@ -307,7 +320,7 @@ std::string server_conf(const std::vector<Asset>& assets, const Options& options
                      quoted_or_throw(prefix + ".vite/", "--base"));
   out += fmt::format("location = {} {{\n    return 404;\n}}\n\n",
                      quoted_or_throw(prefix + "asset-manifest.json", "--base"));
-  ServingPlan plan = plan_serving(assets, prefix);
+  ServingPlan plan = plan_serving(assets, prefix, options.originals);
   std::string hashed = render_hashed(plan, prefix);
   if (!hashed.empty()) {
     out += "# Hashed names: immutable for a year; a hashed name not in the build is a 404.\n";

@@ -95,8 +95,13 @@ std::string apply_edits(std::string_view text, const std::vector<Edit>& edits) {
 
 class Linker {
  public:
-  Linker(std::vector<Asset>& assets, const Options& options, Diagnostics& diags)
-      : assets_(assets), options_(options), diags_(diags), base_(normalize_base(options.base)) {
+  Linker(std::vector<Asset>& assets, const Options& options, Diagnostics& diags,
+         bool report_progress)
+      : assets_(assets),
+        options_(options),
+        diags_(diags),
+        base_(normalize_base(options.base)),
+        report_progress_(report_progress) {
     for (size_t i = 0; i < assets_.size(); ++i) by_logical_.emplace(assets_[i].logical, i);
     public_url_ = options.public_url;
     while (!public_url_.empty() && public_url_.back() == '/') public_url_.pop_back();
@@ -105,10 +110,12 @@ class Linker {
   void run() {
     links_.resize(assets_.size());
     names_.resize(assets_.size());
+    unresolved_root_.resize(assets_.size());
     tbb::parallel_for(size_t{0}, assets_.size(), [&](size_t i) {
       if (!util::interrupted()) links_[i] = resolve_all(i);
     });
     util::throw_if_interrupted();
+    check_base();
     keep_string_named();
     take_over_maps();
     redirect_links_to_maps();
@@ -121,10 +128,12 @@ class Linker {
   const Options& options_;
   Diagnostics& diags_;
   std::string base_;
+  bool report_progress_;
   std::string public_url_;
   std::map<std::string, size_t, std::less<>> by_logical_;
   std::vector<std::vector<Link>> links_;
   std::vector<std::vector<DecodedText>> names_;  // per asset: ScanResult::names
+  std::vector<std::vector<std::string>> unresolved_root_;  // per asset: "/x/y" not in the input
   std::vector<char> renamed_;       // per asset (char: written from several threads)
   std::vector<char> map_appended_;  // the map came from transform: append a comment
 
@@ -205,6 +214,10 @@ class Linker {
     if (folder_url) logical += "index.html";
     auto it = by_logical_.find(logical);
     if (it == by_logical_.end()) {
+      if (url.starts_with('/') && !url.starts_with("//")) {
+        unresolved_root_[size_t(&a - assets_.data())].push_back(
+            percent_decode(url.substr(0, l.path_end)));
+      }
       if (!soft || (!folder_url && has_extension(logical))) {
         warn(a, where, l.ref.url,
              fmt::format("reference {} points at {}, which is not in the input; left as is",
@@ -213,6 +226,37 @@ class Linker {
       return std::nullopt;
     }
     return it->second;
+  }
+
+  // A site built for a base path (vite build --base /app/, webpack's
+  // publicPath) names its files /app/...: when every root-relative reference
+  // that does not resolve would resolve without one common first folder, the
+  // build needs --base; it stops and says so (the output would be broken).
+  void check_base() {
+    if (base_ != "/") return;
+    std::string prefix;
+    size_t count = 0;
+    for (const auto& paths : unresolved_root_) {
+      for (const std::string& p : paths) {
+        auto slash = p.find('/', 1);
+        if (slash == std::string::npos) return;
+        std::string first = p.substr(0, slash + 1);
+        std::string rest = p.substr(slash + 1);
+        if (rest.empty() || rest.ends_with('/')) rest += "index.html";
+        if (!by_logical_.count(rest)) return;
+        if (!prefix.empty() && first != prefix) return;
+        prefix = first;
+        ++count;
+      }
+    }
+    if (count == 0) return;
+    const std::string& base = prefix;
+    throw Error(fmt::format(
+        "{} root-relative reference{} point{} outside the input, and all of them resolve under "
+        "{}: the site was built to be served there (vite build --base, webpack publicPath); "
+        "build with --base {}",
+        count, count == 1 ? "" : "s", count == 1 ? "s" : "", util::printable(base),
+        util::printable(base)));
   }
 
   // Files that code names in a string literal keep their names: the code
@@ -333,7 +377,7 @@ class Linker {
       tbb::parallel_for(size_t{0}, level.size(), [&](size_t k) {
         const auto& members = comps.members[level[k]];
         name_component(members, is_cycle(g, members));
-        progress::done(members.size());
+        if (report_progress_) progress::done(members.size());
       });
       util::throw_if_interrupted();
     }
@@ -512,8 +556,9 @@ void check_unique_outputs(const std::vector<Asset>& assets) {
 
 }  // namespace
 
-void link(std::vector<Asset>& assets, const Options& options, Diagnostics& diags) {
-  Linker(assets, options, diags).run();
+void link(std::vector<Asset>& assets, const Options& options, Diagnostics& diags,
+          bool report_progress) {
+  Linker(assets, options, diags, report_progress).run();
   check_unique_outputs(assets);
 }
 

@@ -19,6 +19,8 @@ namespace assetpipe::link {
 // name unless a reference in it had to change. Sets Asset::imports. Warns
 // (file:line:col) about references it cannot resolve. Throws Error when two
 // files would get the same output name.
-void link(std::vector<Asset>& assets, const Options& options, Diagnostics& diags);
+// `report_progress`: false for a link in the background of another stage.
+void link(std::vector<Asset>& assets, const Options& options, Diagnostics& diags,
+          bool report_progress = true);
 
 }  // namespace assetpipe::link
