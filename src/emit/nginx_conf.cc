@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "assetpipe/build.h"
+#include "emit/framework_manifests.h"
 #include "util/file.h"
 
 namespace assetpipe::emit {
@@ -294,7 +295,18 @@ std::string server_conf(const std::vector<Asset>& assets, const Options& options
   std::string own = prefix + ".assetpipe";
   out +=
       fmt::format("location ^~ {} {{\n    return 404;\n}}\n", quoted_or_throw(own + "/", "--base"));
-  out += fmt::format("location = {} {{\n    return 404;\n}}\n\n", quoted_or_throw(own, "--base"));
+  out += fmt::format("location = {} {{\n    return 404;\n}}\n", quoted_or_throw(own, "--base"));
+  auto frameworks = framework_manifest_paths(options);
+  if (!frameworks.empty()) {
+    out +=
+        "# The framework manifests (--manifest-format) are read by the application on\n"
+        "# the server, never by browsers: not served either.\n";
+  }
+  for (const auto& [format, path] : frameworks) {
+    out += fmt::format("location = {} {{\n    return 404;\n}}\n",
+                       quoted_or_throw(prefix + path, "--manifest-path " + format));
+  }
+  out += "\n";
   ServingPlan plan = plan_serving(assets, prefix);
   std::string hashed = render_hashed(plan, prefix);
   if (!hashed.empty()) {

@@ -9,13 +9,10 @@
 
 #include "assetpipe/build.h"
 #include "assetpipe/progress.h"
-#include "link/css_scanner.h"
 #include "link/graph.h"
-#include "link/html_scanner.h"
-#include "link/js_scanner.h"
-#include "link/json_scanner.h"
 #include "link/naming.h"
 #include "link/positions.h"
+#include "link/resolve.h"
 #include "link/source_maps.h"
 #include "link/url.h"
 #include "util/file.h"
@@ -35,29 +32,6 @@ struct Link {
   bool to_map = false;       // the target owns the map this reference names: <output>.map
   bool map_comment = false;  // this file's own sourceMappingURL: now <own output>.map
 };
-
-ScanResult scan_asset(const Asset& a) {
-  switch (a.kind) {
-    case FileKind::Css:
-      return scan_css(a.bytes);
-    case FileKind::Js:
-      return scan_js(a.bytes);
-    case FileKind::Html:
-      return scan_html(a.bytes);
-    case FileKind::Svg:
-      return scan_svg(a.bytes);
-    case FileKind::WebManifest:
-      return scan_webmanifest(a.bytes);
-    default:
-      return {};
-  }
-}
-
-bool has_extension(std::string_view logical) {
-  auto name = base_name(logical);
-  auto dot = name.rfind('.');
-  return dot != std::string_view::npos && dot > 0;
-}
 
 std::vector<Edit> sorted_disjoint(std::vector<Edit> edits) {
   std::sort(edits.begin(), edits.end(),
@@ -122,26 +96,12 @@ class Linker {
     diags_.warning(a.logical, message + p.origin, p.line, p.column);
   }
 
-  // The folder relative references of `a` resolve against, or nullopt when
-  // its <base href> points at another host.
-  std::optional<std::string> reference_folder(const Asset& a, const ScanResult& scan) {
-    std::string folder(folder_of(a.logical));
-    if (!scan.base_href) return folder;
-    const std::string& href = *scan.base_href;
-    UrlKind kind = classify_url(href, false);
-    if (kind == UrlKind::External) return std::nullopt;
-    if (kind != UrlKind::Path) return folder;
-    auto r = resolve_path(percent_decode(href.substr(0, path_end(href))), folder, base_);
-    if (!r) return folder;
-    return std::string(folder_of(*r + (href.ends_with('/') && !r->empty() ? "/" : "")));
-  }
-
   std::vector<Link> resolve_all(size_t i) {
     const Asset& a = assets_[i];
-    ScanResult scan = scan_asset(a);
+    ScanResult scan = scan_file(a.kind, a.bytes);
     if (!scan.problem.empty()) diags_.warning(a.logical, scan.problem);
     std::vector<Link> out;
-    auto folder = reference_folder(a, scan);
+    auto folder = reference_folder(a.logical, scan, base_);
     SourcePositions where(a);
     bool noted_dynamic = false;
     for (auto& ref : scan.refs) {
@@ -171,27 +131,22 @@ class Linker {
   std::optional<size_t> resolve_one(const Asset& a, SourcePositions& where, Link& l,
                                     const std::optional<std::string>& folder) {
     const std::string& url = l.ref.url.text;
-    if (classify_url(url, l.ref.module_specifier) != UrlKind::Path) return std::nullopt;
-    if (!folder) return std::nullopt;  // <base href> on another host
-    l.path_end = path_end(url);
-    bool soft = l.ref.kind == RefKind::Navigation;
-    auto r = resolve_path(percent_decode(url.substr(0, l.path_end)), *folder, base_);
-    if (!r) {
-      if (!soft) {
+    Resolution r = resolve_reference(l.ref, folder, base_);
+    l.path_end = r.path_end;
+    if (r.status == Resolution::Status::Ignored) return std::nullopt;
+    if (r.status == Resolution::Status::Invalid) {
+      if (l.ref.kind != RefKind::Navigation) {
         warn(a, where, l.ref.url,
-             fmt::format("reference {} {}; left as is", util::printable(url), r.error()));
+             fmt::format("reference {} {}; left as is", util::printable(url), r.error));
       }
       return std::nullopt;
     }
-    std::string logical = *r;
-    bool folder_url = logical.empty() || logical.ends_with('/');
-    if (folder_url) logical += "index.html";
-    auto it = by_logical_.find(logical);
+    auto it = by_logical_.find(r.path);
     if (it == by_logical_.end()) {
-      if (!soft || (!folder_url && has_extension(logical))) {
+      if (missing_is_reported(l.ref, r)) {
         warn(a, where, l.ref.url,
              fmt::format("reference {} points at {}, which is not in the input; left as is",
-                         util::printable(url), util::printable(logical)));
+                         util::printable(url), util::printable(r.path)));
       }
       return std::nullopt;
     }
