@@ -245,21 +245,19 @@ class Linker {
     }
   }
 
-  // The edit of one reference, or nullopt when it stays as written.
-  // `placeholder`: references to members of the component being named stay.
-  std::optional<Edit> edit_for(size_t self, const Link& l, const std::set<size_t>* placeholder) {
+  // The edit of one reference to its target's current output name, or
+  // nullopt when it stays as written.
+  std::optional<Edit> edit_for(size_t self, const Link& l) {
     const Asset& a = assets_[self];
     const DecodedText& u = l.ref.url;
     std::string new_path;
     bool whole_path = false;
     if (l.map_comment) {
-      if (placeholder) return std::nullopt;
       const Asset& map = assets_[l.target];
       new_path = a.output + ".map";
       whole_path = folder_of(map.logical) != folder_of(a.logical);
     } else {
       if (!renamed_[l.target]) return std::nullopt;
-      if (placeholder && placeholder->count(l.target)) return std::nullopt;
       const Asset& t = assets_[l.target];
       new_path = l.to_map ? t.output + ".map" : t.output;
     }
@@ -284,10 +282,10 @@ class Linker {
     return e;
   }
 
-  std::vector<Edit> edits_of(size_t m, const std::set<size_t>* placeholder) {
+  std::vector<Edit> edits_of(size_t m) {
     std::vector<Edit> edits;
     for (const auto& l : links_[m]) {
-      if (auto e = edit_for(m, l, placeholder)) edits.push_back(std::move(*e));
+      if (auto e = edit_for(m, l)) edits.push_back(std::move(*e));
     }
     return sorted_disjoint(std::move(edits));
   }
@@ -298,18 +296,18 @@ class Linker {
     for (size_t m : members) {
       if (renamed_[m]) renamed.push_back(m);
     }
-    std::set<size_t> in_component(members.begin(), members.end());
     if (!renamed.empty()) {
+      // Rendered as served, with the placeholder for the hash being made.
+      std::sort(renamed.begin(), renamed.end(),
+                [&](size_t x, size_t y) { return assets_[x].logical < assets_[y].logical; });
+      for (size_t m : renamed) {
+        assets_[m].output = hashed_name(assets_[m].logical, kHashPlaceholder);
+      }
       util::NameHasher hasher;
       for (size_t m : renamed) {
-        const Asset& a = assets_[m];
-        std::string bytes = apply_edits(a.bytes, edits_of(m, &in_component));
-        if (cycle) {
-          hasher.add("member");
-          hasher.add(a.logical);
-        }
-        add_content(hasher, NamedContent{bytes, &a.variants, &a.source_map,
-                                         bytes == a.bytes ? std::string_view() : a.bytes});
+        Rendered r = render(m);
+        if (cycle) add_member(hasher, assets_[m].logical);
+        add_content(hasher, NamedContent{r.bytes, &assets_[m].variants, &r.source_map});
       }
       std::string hash = hasher.hex(10);
       for (size_t m : renamed) assets_[m].output = hashed_name(assets_[m].logical, hash);
@@ -320,29 +318,51 @@ class Linker {
     }
   }
 
+  // A file as served: references rewritten to the targets' current output
+  // names, the map shifted and its `file` set, the map comment appended.
+  struct Rendered {
+    std::string bytes;
+    std::optional<std::string> source_map;
+    size_t edits = 0;
+    std::string map_problem;
+  };
+
+  Rendered render(size_t m) {
+    const Asset& a = assets_[m];
+    Rendered r{a.bytes, a.source_map};
+    std::vector<Edit> edits = edits_of(m);
+    r.edits = edits.size();
+    if (r.source_map) {
+      auto shifted = shift_map(*r.source_map, a.bytes, edits);
+      if (!shifted) {
+        r.map_problem = shifted.error();
+      } else {
+        r.source_map = std::move(*shifted);
+      }
+      auto with_file = set_map_file(*r.source_map, base_name(a.output));
+      if (with_file) r.source_map = std::move(*with_file);
+    }
+    if (!edits.empty()) r.bytes = apply_edits(a.bytes, edits);
+    if (map_appended_[m]) {
+      r.bytes += source_mapping_comment(a.kind, r.bytes,
+                                        percent_encode_path(base_name(a.output)) + ".map");
+    }
+    return r;
+  }
+
   void rewrite(size_t m) {
     Asset& a = assets_[m];
-    std::vector<Edit> edits = edits_of(m, nullptr);
-    if (a.source_map) {
-      auto shifted = shift_map(*a.source_map, a.bytes, edits);
-      if (!shifted) {
-        diags_.warning(a.logical, fmt::format("its source map was not adjusted to the rewritten "
-                                              "references ({}); columns after them may be off",
-                                              shifted.error()));
-      } else {
-        a.source_map = std::move(*shifted);
-      }
-      auto with_file = set_map_file(*a.source_map, base_name(a.output));
-      if (with_file) a.source_map = std::move(*with_file);
+    Rendered r = render(m);
+    if (!r.map_problem.empty()) {
+      diags_.warning(a.logical, fmt::format("its source map was not adjusted to the rewritten "
+                                            "references ({}); columns after them may be off",
+                                            r.map_problem));
     }
-    if (!edits.empty()) {
-      a.bytes = apply_edits(a.bytes, edits);
+    a.bytes = std::move(r.bytes);
+    a.source_map = std::move(r.source_map);
+    if (r.edits > 0) {
       a.notes.push_back(
-          fmt::format("{} reference{} rewritten", edits.size(), edits.size() == 1 ? "" : "s"));
-    }
-    if (map_appended_[m]) {
-      a.bytes += source_mapping_comment(a.kind, a.bytes,
-                                        percent_encode_path(base_name(a.output)) + ".map");
+          fmt::format("{} reference{} rewritten", r.edits, r.edits == 1 ? "" : "s"));
     }
   }
 
