@@ -293,7 +293,8 @@ BuildResult build(const Options& options, Diagnostics& diags) {
   // --- emit ---
   emit::ExtraFiles extra = emit::nginx_conf(result.assets, options);
   extra.merge(emit::framework_manifests(result.assets, options));
-  std::string manifest = emit::manifest_json(result.assets);
+  std::string manifest =
+      emit::manifest_json(result.assets, emit::framework_manifest_paths(options));
   if (!options.manifest_path) extra[".assetpipe/manifest.json"] = manifest;
   if (options.dry_run) {
     for (const auto& f : emit::plan(result.assets)) {
