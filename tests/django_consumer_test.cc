@@ -17,8 +17,8 @@
 
 namespace fs = std::filesystem;
 using namespace assetpipe::test;
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 namespace {
 

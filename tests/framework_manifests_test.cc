@@ -11,8 +11,8 @@
 
 namespace fs = std::filesystem;
 using namespace assetpipe::test;
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 namespace {
 
@@ -41,8 +41,8 @@ std::unique_ptr<Built> build_site(std::vector<std::string> extra,
                                   const std::map<std::string, std::string>& env = {}) {
   auto b = std::make_unique<Built>();
   write_site(b->tmp / "in");
-  std::vector<std::string> args = {"build", (b->tmp / "in").string(), "-o", b->out().string(),
-                                   "-j", "2", "--no-minify", "-q"};
+  std::vector<std::string> args = {
+      "build", (b->tmp / "in").string(), "-o", b->out().string(), "-j", "2", "--no-minify", "-q"};
   args.insert(args.end(), extra.begin(), extra.end());
   b->run = run_assetpipe(args, env);
   return b;
@@ -54,7 +54,8 @@ TEST(FrameworkManifests, DefaultWritesOnlyAssetpipesOwn) {
   auto b = build_site({});
   ASSERT_EQ(b->run.exit_code, 0) << b->run.err;
   EXPECT_TRUE(fs::exists(b->out() / ".assetpipe/manifest.json"));
-  for (auto p : {".vite/manifest.json", ".manifest.json", "staticfiles.json", "cache_manifest.json"}) {
+  for (auto p :
+       {".vite/manifest.json", ".manifest.json", "staticfiles.json", "cache_manifest.json"}) {
     EXPECT_FALSE(fs::exists(b->out() / p)) << p;
   }
 }

@@ -13,8 +13,8 @@
 
 namespace fs = std::filesystem;
 using namespace assetpipe::test;
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 namespace {
 
@@ -71,9 +71,11 @@ TEST(Verify, PassesOnWhatTheBuildWrites) {
       {"basic-base", fixtures_dir() / "basic", {"--base", "/static/"}},
       {"nginx", fixtures_dir() / "nginx", {"--manifest-format", "django,phoenix"}},
       {"link-site", fixtures_dir() / "link/site", {}},
-      {"example", fixtures_dir().parent_path() / "examples/site",
+      {"example",
+       fixtures_dir().parent_path() / "examples/site",
        {"--manifest-format", "vite,propshaft,django,phoenix"}},
-      {"example-no-maps", fixtures_dir().parent_path() / "examples/site",
+      {"example-no-maps",
+       fixtures_dir().parent_path() / "examples/site",
        {"--sourcemap", "none", "--no-compress"}},
       {"cycle", tmp / "cycle", {}},
   };
@@ -92,7 +94,8 @@ TEST(Verify, PassesOnWhatTheBuildWrites) {
 TEST(Verify, ABrokenReferenceIsNamedWithLineAndColumn) {
   Example e;
   std::string html = read(e.out / "about/index.html");
-  write(e.out / "about/index.html", "<!doctype html>\n<p>\n  <img src=\"../img/gone.png\">\n" + html);
+  write(e.out / "about/index.html",
+        "<!doctype html>\n<p>\n  <img src=\"../img/gone.png\">\n" + html);
   auto r = verify(e.out);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr((e.out / "about/index.html").string() +
@@ -108,8 +111,8 @@ TEST(Verify, AHashedFileWhoseBytesChangedIsCaught) {
   write(e.out / css, bytes);
   auto r = verify(e.out);
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr((e.out / css).string() +
-                               ": error: its content does not match the hash"));
+  EXPECT_THAT(r.err,
+              HasSubstr((e.out / css).string() + ": error: its content does not match the hash"));
 }
 
 TEST(Verify, AChangedImageVariantIsCaught) {
@@ -122,8 +125,8 @@ TEST(Verify, AChangedImageVariantIsCaught) {
                 fs::copy_options::overwrite_existing);
   auto r = verify(e.out);
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr((e.out / jpg).string() +
-                               ": error: its content does not match the hash"));
+  EXPECT_THAT(r.err,
+              HasSubstr((e.out / jpg).string() + ": error: its content does not match the hash"));
 }
 
 TEST(Verify, ABrotliThatDoesNotDecodeIsCaught) {
@@ -177,8 +180,10 @@ TEST(Verify, AFrameworkManifestThatDisagreesIsCaught) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr((e.out / "staticfiles.json").string()));
   EXPECT_THAT(r.err, HasSubstr("css/main.css: its path is \"css/main.0000000000.css\", but the "
-                               "file is " + file_of(e.out, "css/main.css")));
-  EXPECT_THAT(r.err, HasSubstr("js/app.js: digests[" + js + "] does not have the file's size "
+                               "file is " +
+                               file_of(e.out, "css/main.css")));
+  EXPECT_THAT(r.err, HasSubstr("js/app.js: digests[" + js +
+                               "] does not have the file's size "
                                "and sha512"));
 }
 
@@ -213,7 +218,8 @@ TEST(Verify, AFileAddedAfterTheBuildIsCaught) {
 
 TEST(Verify, ReportJsonListsEachProblem) {
   Example e;
-  write(e.out / "index.html", read(e.out / "index.html") + "<script src=\"js/nope.js\"></script>\n");
+  write(e.out / "index.html",
+        read(e.out / "index.html") + "<script src=\"js/nope.js\"></script>\n");
   auto r = verify(e.out, {"--report", "json"});
   EXPECT_EQ(r.exit_code, 1);
   json report = json::parse(r.out);

@@ -34,8 +34,8 @@ std::vector<Served> served_files(const std::vector<Asset>& assets) {
     if (!a.map_of.empty()) {
       auto owner = by_logical.find(a.map_of);
       if (owner != by_logical.end() && owner->second->source_map) {
-        out.push_back({&a, a.logical, owner->second->output + ".map",
-                       *owner->second->source_map, true});
+        out.push_back(
+            {&a, a.logical, owner->second->output + ".map", *owner->second->source_map, true});
       }
       continue;
     }
@@ -177,9 +177,10 @@ void check_framework_manifest_paths(const std::vector<Asset>& assets, const Opti
   for (const Asset& a : assets) by_output[a.output] = &a;
   for (const auto& [format, path] : paths) {
     if (path.starts_with(".assetpipe/")) {
-      throw Error(fmt::format("the {} manifest path {} is inside .assetpipe/, assetpipe's own "
-                              "folder; pick another --manifest-path {}=PATH",
-                              format, util::printable(path), format));
+      throw Error(
+          fmt::format("the {} manifest path {} is inside .assetpipe/, assetpipe's own "
+                      "folder; pick another --manifest-path {}=PATH",
+                      format, util::printable(path), format));
     }
     if (planned.contains(path)) {
       auto it = by_output.find(path);
@@ -193,9 +194,10 @@ void check_framework_manifest_paths(const std::vector<Asset>& assets, const Opti
   std::set<std::string> seen;
   for (const auto& [format, path] : paths) {
     if (!seen.insert(path).second) {
-      throw Error(fmt::format("two manifest formats would be written at {}; give them different "
-                              "--manifest-path values",
-                              util::printable(path)));
+      throw Error(
+          fmt::format("two manifest formats would be written at {}; give them different "
+                      "--manifest-path values",
+                      util::printable(path)));
     }
   }
 }

@@ -198,8 +198,8 @@ class Verifier {
       std::string file = str(e, "file");
       if (file.empty() || !in_tree(file)) {
         problem(manifest_name_,
-                fmt::format("{} is listed at {}, which is not in the output", util::printable(logical),
-                            util::printable(file)),
+                fmt::format("{} is listed at {}, which is not in the output",
+                            util::printable(logical), util::printable(file)),
                 at_key(logical));
         continue;
       }
@@ -351,8 +351,7 @@ class Verifier {
       }
       Named n = named_content(logical, e, *hash);
       stats_.names++;
-      std::string got =
-          link::content_hash(link::NamedContent{n.bytes, &n.variants, &n.map});
+      std::string got = link::content_hash(link::NamedContent{n.bytes, &n.variants, &n.map});
       if (got != *hash) failed[*hash].push_back(n);
       by_hash[*hash].push_back(std::move(n));
     }
@@ -446,7 +445,8 @@ class Verifier {
                    const char* what) {
     if (!assets_.contains(logical)) {
       problem(shown(rel),
-              fmt::format("lists {}, which assetpipe's manifest does not have", util::printable(logical)),
+              fmt::format("lists {}, which assetpipe's manifest does not have",
+                          util::printable(logical)),
               key_position(bytes(rel), logical));
       return;
     }
@@ -477,7 +477,8 @@ class Verifier {
           expect_file(rel, logical, e.is_object() ? e["digested_path"] : e, "digested_path");
           if (assets_.contains(logical) && e.is_object() &&
               e.value("integrity", "") != str(assets_[logical], "integrity")) {
-            problem(shown(rel), fmt::format("{}: integrity is not the file's", util::printable(logical)),
+            problem(shown(rel),
+                    fmt::format("{}: integrity is not the file's", util::printable(logical)),
                     key_position(bytes(rel), logical));
           }
         }
@@ -490,8 +491,9 @@ class Verifier {
           expect_file(rel, logical, file, "latest");
           std::string f = file.is_string() ? file.get<std::string>() : "";
           const json& d = (*m)["digests"].contains(f) ? (*m)["digests"][f] : json();
-          if (in_tree(f) && (!d.is_object() || d.value("sha512", "") != util::sha512_base64(bytes(f)) ||
-                             d.value("size", uint64_t{0}) != bytes(f).size())) {
+          if (in_tree(f) &&
+              (!d.is_object() || d.value("sha512", "") != util::sha512_base64(bytes(f)) ||
+               d.value("size", uint64_t{0}) != bytes(f).size())) {
             problem(shown(rel),
                     fmt::format("{}: digests[{}] does not have the file's size and sha512",
                                 util::printable(logical), util::printable(f)),
@@ -540,7 +542,8 @@ class Verifier {
         for (auto& [format, v] : e["variants"].items()) {
           ImageVariant iv;
           iv.format = format;
-          if (!v.contains("file")) iv.skipped = str(v, "skipped").empty() ? "skipped" : str(v, "skipped");
+          if (!v.contains("file"))
+            iv.skipped = str(v, "skipped").empty() ? "skipped" : str(v, "skipped");
           a.variants.push_back(std::move(iv));
         }
       }
@@ -583,9 +586,8 @@ class Verifier {
       size_t line_start = text.rfind('\n', i == 0 ? 0 : i - 1);
       line_start = line_start == std::string::npos || i == 0 ? 0 : line_start + 1;
       size_t line_end = text.find('\n', line_start);
-      std::string expected = text.substr(line_start, line_end == std::string::npos
-                                                         ? std::string::npos
-                                                         : line_end - line_start);
+      std::string expected = text.substr(
+          line_start, line_end == std::string::npos ? std::string::npos : line_end - line_start);
       problem(shown(rel),
               fmt::format("does not match this output's files (expected `{}`{}); was it edited, "
                           "or built with another --base than {}? build again",
