@@ -62,6 +62,15 @@ TEST(Classify, BundlerFingerprints) {
   EXPECT_TRUE(is_fingerprinted("assets/index-B6_mG6H_.css"));
   EXPECT_TRUE(is_fingerprinted("assets/hero-C35SMRUy.jpg"));
   EXPECT_TRUE(is_fingerprinted("assets/pattern-WUSC79pi.png"));
+  // Vite's base64url hashes: no digit, or a '-' inside (from a real Vite build).
+  EXPECT_TRUE(is_fingerprinted("assets/hero-CLDdwZDr.png"));
+  EXPECT_TRUE(is_fingerprinted("assets/Lazy-DqwOeYcq.css"));
+  EXPECT_TRUE(is_fingerprinted("assets/chunk-D7LyRg-G.css"));
+  EXPECT_TRUE(is_fingerprinted("assets/index-_Ab-9xYz.js.map"));
+  EXPECT_FALSE(is_fingerprinted("js/polyfill-settings.js"));  // one case: a word
+  EXPECT_FALSE(is_fingerprinted("img/photo-Settings.jpg"));   // a capitalised word
+  EXPECT_FALSE(is_fingerprinted("css/theme-DARKBLUE.css"));   // a shouted word
+  EXPECT_FALSE(is_fingerprinted("a-b-c-d-e.js"));
 }
 
 TEST(Classify, SplitExtension) {

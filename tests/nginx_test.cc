@@ -230,7 +230,7 @@ TEST(NginxServe, EntriesRevalidateAndMissingHashedFilesAre404) {
   for (std::string missing :
        {"/css/main.0123456789.css", "/js/app.abcdef0123.js", "/assets/index-Zz9Zz9Zz.js",
         "/img/photo.a1b2c3d4e5.jpg.webp", "/static/index-BkX3s9fa.js",
-        "/gone/deep/er/chunk-D7LyRgxG.css", "/index-BkX3s9fa.js.map", "/x/logo.0123456789.png"}) {
+        "/gone/deep/er/chunk-D7LyRg-G.css", "/assets/hero-CLDdwZDr.png", "/index-BkX3s9fa.js.map", "/x/logo.0123456789.png"}) {
     HttpResponse r = server.request(missing);
     EXPECT_EQ(r.status, 404) << missing << "\n" << r.raw_head;
     EXPECT_NE(r.body, index) << missing;
@@ -470,6 +470,24 @@ TEST(NginxConf, QuotesEveryNameForNginx) {
   EXPECT_EQ(emit::regex_escape("a.b$(c)/d"), "a\\.b\\$\\(c\\)/d");
   EXPECT_EQ(emit::url_prefix("static"), "/static/");
   EXPECT_EQ(emit::url_prefix("/"), "/");
+}
+
+// A bundler's metadata is for the backend: Vite's .vite/ and react-scripts'
+// asset-manifest.json are 404, never the SPA fallback.
+TEST(NginxServe, BundlerMetadataIsNeverServed) {
+  TempDir dir;
+  copy_fixture("nginx", dir / "in");
+  write(dir / "in/.vite/manifest.json",
+        R"({"index.html": {"file": "assets/index-BkX3s9fa.js", "isEntry": true}})");
+  write(dir / "in/asset-manifest.json", R"({"files": {"main.js": "/assets/index-BkX3s9fa.js"}})");
+  fs::path out = build_fixture(dir, dir / "in");
+  ASSERT_TRUE(fs::exists(out / ".vite/manifest.json"));  // written, for the backend
+  NginxServer server({out, out / ".assetpipe/nginx", kSpaFallback});
+  for (std::string hidden : {"/.vite/manifest.json", "/.vite/", "/asset-manifest.json"}) {
+    HttpResponse r = server.request(hidden);
+    EXPECT_EQ(r.status, 404) << hidden << "\n" << r.raw_head;
+  }
+  EXPECT_EQ(server.request("/assets/index-BkX3s9fa.js").status, 200);
 }
 
 }  // namespace

@@ -40,12 +40,14 @@ TEST(Resolve, ExternalAndInvalid) {
 }
 
 TEST(Resolve, BaseHrefAndMissingNavigation) {
-  ScanResult scan = scan_file(FileKind::Html, "<base href=\"/app/\"><img src=\"x.png\">");
+  ScanResult scan =
+      scan_file("index.html", FileKind::Html, "<base href=\"/app/\"><img src=\"x.png\">");
   ASSERT_EQ(scan.refs.size(), 1u);
   auto folder = reference_folder("index.html", scan, "/");
   ASSERT_TRUE(folder);
   EXPECT_EQ(resolve_reference(reference("x.png"), folder, "/").path, "app/x.png");
-  ScanResult elsewhere = scan_file(FileKind::Html, "<base href=\"https://cdn.example/\">");
+  ScanResult elsewhere =
+      scan_file("index.html", FileKind::Html, "<base href=\"https://cdn.example/\">");
   EXPECT_EQ(reference_folder("index.html", elsewhere, "/"), std::nullopt);
 
   auto route = resolve_reference(reference("about", RefKind::Navigation), std::string(""), "/");

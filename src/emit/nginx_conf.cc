@@ -1,5 +1,7 @@
 #include "emit/nginx_conf.h"
 
+#include "scan/classify.h"
+
 #include <algorithm>
 #include <map>
 #include <regex>
@@ -9,6 +11,7 @@
 
 #include "assetpipe/build.h"
 #include "emit/framework_manifests.h"
+#include "scan/classify.h"
 #include "util/file.h"
 
 namespace assetpipe::emit {
@@ -133,12 +136,15 @@ bool brotli_only(const std::vector<Encoding>& encodings) {
   return has("br") && !has("gzip");
 }
 
-// A hashed name (assetpipe's ".<10 hex>" or a bundler's "[-.]<8+ word chars
-// with a digit and a letter>") followed by extensions: such a URL names one
-// version of a file. The base name's pattern (no '/').
+// A hashed name (assetpipe's ".<10 hex>", a bundler's "[-.]<8+ word chars
+// with a digit and a letter>", or Rollup/Vite's "-<8 base64url chars with an
+// upper-case letter and a lower-case letter or digit>") followed by
+// extensions: such a URL names one version of a file. The base name's
+// pattern (no '/'); scan::is_fingerprinted is a subset of it.
 constexpr const char* kHashedName =
     "[^/]*?(?:\\.[0-9a-f]{10}|[-.](?=[A-Za-z0-9_]*[0-9])(?=[A-Za-z0-9_]*[A-Za-z])"
-    "[A-Za-z0-9_]{8,})(?:\\.[^/]*)?$";
+    "[A-Za-z0-9_]{8,}|-(?=[A-Za-z0-9_-]{0,7}[A-Z])(?=[A-Za-z0-9_-]{0,7}[a-z0-9])"
+    "[A-Za-z0-9_-]{8})(?:\\.[^/]*)?$";
 
 bool has_hashed_name(const std::string& file) {
   static const std::regex pattern(std::string("^") + kHashedName);
@@ -178,6 +184,7 @@ ServingPlan plan_serving(const std::vector<Asset>& assets, const std::string& pr
   ServingPlan plan;
   for (const Asset& a : assets) {
     if (!a.map_of.empty()) continue;  // served as its owner's <output>.map
+    if (scan::is_build_metadata(a.logical)) continue;  // denied above
     bool immutable = a.output != a.logical || a.fingerprinted;
     Location loc{.immutable = immutable, .brotli_only = brotli_only(a.encodings)};
     for (const auto& v : a.variants) {
@@ -296,6 +303,11 @@ std::string server_conf(const std::vector<Asset>& assets, const Options& options
   out +=
       fmt::format("location ^~ {} {{\n    return 404;\n}}\n", quoted_or_throw(own + "/", "--base"));
   out += fmt::format("location = {} {{\n    return 404;\n}}\n", quoted_or_throw(own, "--base"));
+  out += "# A bundler's metadata (Vite's .vite/, asset-manifest.json): for the backend only.\n";
+  out += fmt::format("location ^~ {} {{\n    return 404;\n}}\n",
+                     quoted_or_throw(prefix + ".vite/", "--base"));
+  out += fmt::format("location = {} {{\n    return 404;\n}}\n",
+                     quoted_or_throw(prefix + "asset-manifest.json", "--base"));
   auto frameworks = framework_manifest_paths(options);
   if (!frameworks.empty()) {
     out +=

@@ -69,6 +69,13 @@ bool is_script_type(const MarkupTag& tag) {
   return t.empty() || t == "module" || t == "text/javascript" || t == "application/javascript";
 }
 
+bool is_json_data(const MarkupTag& tag) {
+  const MarkupAttribute* type = tag.find("type");
+  if (!type) return false;
+  std::string t = lowercase(type->value.trimmed().text);
+  return t == "application/json" || (t.starts_with("application/") && t.ends_with("+json"));
+}
+
 bool is_import_map(const MarkupTag& tag) {
   const MarkupAttribute* type = tag.find("type");
   return type && lowercase(type->value.trimmed().text) == "importmap";
@@ -96,6 +103,7 @@ class DocumentScanner {
   }
   void add_all(ScanResult inner) {
     for (auto& r : inner.refs) result_.refs.push_back(std::move(r));
+    for (auto& n : inner.names) result_.names.push_back(std::move(n));
   }
 
   void on_tag(const MarkupTag& tag) {
@@ -114,6 +122,12 @@ class DocumentScanner {
     const std::string& n = tag.name;
     if (a.name == "style") {
       return add_all_mapped(scan_css(a.value.text), a.value);
+    }
+    if (!svg_ && a.name.size() > 2 && a.name.starts_with("on")) {
+      // An event handler is JavaScript: only the names it holds count.
+      ScanResult handler = scan_js(a.value.text);
+      handler.refs.clear();
+      return add_all_mapped(std::move(handler), a.value);
     }
     if (a.name == "xlink:href") return add(a.value, RefKind::Resource);
     if (a.name == "href") {
@@ -149,6 +163,7 @@ class DocumentScanner {
       r.url = r.url.mapped_through(outer);
       result_.refs.push_back(std::move(r));
     }
+    for (auto& n : inner.names) result_.names.push_back(n.mapped_through(outer));
   }
 
   void on_raw(const MarkupTag& tag, size_t begin, size_t end) {
@@ -156,6 +171,12 @@ class DocumentScanner {
     if (tag.name == "style") return add_all(scan_css(text, begin));
     if (tag.name != "script" || svg_ || tag.find("src")) return;
     if (is_script_type(tag)) return add_all(scan_js(text, begin));
+    if (is_json_data(tag)) {
+      // JSON in HTML (application/json, ld+json): its strings are JS strings; names only.
+      ScanResult data = scan_js(text, begin);
+      data.refs.clear();
+      return add_all(std::move(data));
+    }
     if (is_import_map(tag)) {
       ScanResult map = scan_import_map(text, begin);
       if (!map.problem.empty()) result_.problem = "<script type=importmap>: " + map.problem;

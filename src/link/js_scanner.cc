@@ -1,6 +1,7 @@
 #include "link/js_scanner.h"
 
 #include <array>
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,31 @@ class JsScanner {
     return back(n).type == Tok::Ident && !back(n).property && back(n).text == w;
   }
 
+  // A literal that may name a file: no spaces or markup, an extension after
+  // the last '/' (1 to 8 letters or digits), at most 512 bytes.
+  static bool looks_like_file_name(std::string_view s) {
+    if (s.empty() || s.size() > 512) return false;
+    for (char c : s) {
+      auto u = static_cast<unsigned char>(c);
+      if (u <= 0x20 || c == '<' || c == '>' || c == '"' || c == '\'' || c == '`' || c == '{' ||
+          c == '}' || c == '\\' || c == '(' || c == ')' || c == ',' || c == ';') {
+        return false;
+      }
+    }
+    size_t end = s.find_first_of("?#");
+    std::string_view path = s.substr(0, end);
+    auto slash = path.rfind('/');
+    std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+    auto dot = name.rfind('.');
+    if (dot == std::string_view::npos || dot == 0 || dot + 1 == name.size()) return false;
+    std::string_view ext = name.substr(dot + 1);
+    if (ext.size() > 8) return false;
+    for (char c : ext) {
+      if (!std::isalnum(static_cast<unsigned char>(c))) return false;
+    }
+    return true;
+  }
+
   void add_ref(const Token& t, RefKind kind, bool specifier) {
     result_.refs.push_back(Reference{t.value, kind, specifier});
   }
@@ -118,6 +144,8 @@ class JsScanner {
       } else if (is_word(0, "import") || (in_module_decl_ && is_word(0, "from"))) {
         add_ref(t, RefKind::Import, true);
         in_module_decl_ = false;
+      } else if (!new_url_string_ahead() && looks_like_file_name(t.value.text)) {
+        result_.names.push_back(t.value);
       }
     } else if (import_call) {
       note_dynamic(t.start);
@@ -152,6 +180,13 @@ class JsScanner {
         back(8).type == Tok::Ident && back(8).text == "URL" && is_word(9, "new")) {
       add_ref(back(6), RefKind::Resource, false);
     }
+  }
+
+  // new URL("x", import.meta.url) is matched when its `url` arrives, after
+  // the string: a string right after `new URL(` is left to that match.
+  bool new_url_string_ahead() const {
+    return is_punct(0, "(") && back(1).type == Tok::Ident && back(1).text == "URL" &&
+           is_word(2, "new");
   }
 
   // After an identifier: is the next character '(' or '.' (import(), import.meta)?

@@ -234,7 +234,37 @@ bool import_map_address(const Path& p) {
   return p.size() == 3 && is(p[0], true, "scopes") && p[1].object && p[2].object;
 }
 
+// <chunk>.file, <chunk>.css[], <chunk>.assets[]
+bool vite_manifest_file(const Path& p) {
+  if (p.size() == 2) return p[0].object && is(p[1], true, "file");
+  return p.size() == 3 && p[0].object && (is(p[1], true, "css") || is(p[1], true, "assets")) &&
+         is(p[2], false);
+}
+
+// <module id>[]
+bool vite_ssr_manifest_file(const Path& p) {
+  return p.size() == 2 && p[0].object && is(p[1], false);
+}
+
+// files.<name>, entrypoints[]
+bool asset_manifest_file(const Path& p) {
+  return p.size() == 2 &&
+         ((is(p[0], true, "files") && p[1].object) || (is(p[0], true, "entrypoints") && !p[1].object));
+}
+
 }  // namespace
+
+ScanResult scan_vite_manifest(std::string_view json) {
+  return JsonScanner(json, 0, vite_manifest_file).run();
+}
+
+ScanResult scan_vite_ssr_manifest(std::string_view json) {
+  return JsonScanner(json, 0, vite_ssr_manifest_file).run();
+}
+
+ScanResult scan_asset_manifest(std::string_view json) {
+  return JsonScanner(json, 0, asset_manifest_file).run();
+}
 
 ScanResult scan_webmanifest(std::string_view json, size_t base_offset) {
   return JsonScanner(json, base_offset, manifest_icon_src).run();

@@ -19,4 +19,11 @@ ScanResult scan_webmanifest(std::string_view json, size_t base_offset = 0);
 // not references to a file and are skipped.
 ScanResult scan_import_map(std::string_view json, size_t base_offset = 0);
 
+// The files a bundler manifest lists (scan::bundler_manifest): Vite's
+// <chunk>.file, .css[] and .assets[] (and every string in the arrays of its
+// ssr-manifest); asset-manifest.json's files.<name> and entrypoints[].
+ScanResult scan_vite_manifest(std::string_view json);
+ScanResult scan_vite_ssr_manifest(std::string_view json);
+ScanResult scan_asset_manifest(std::string_view json);
+
 }  // namespace assetpipe::link

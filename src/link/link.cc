@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -15,6 +16,7 @@
 #include "link/resolve.h"
 #include "link/source_maps.h"
 #include "link/url.h"
+#include "scan/classify.h"
 #include "util/file.h"
 #include "util/interrupt.h"
 
@@ -67,10 +69,12 @@ class Linker {
 
   void run() {
     links_.resize(assets_.size());
+    names_.resize(assets_.size());
     tbb::parallel_for(size_t{0}, assets_.size(), [&](size_t i) {
       if (!util::interrupted()) links_[i] = resolve_all(i);
     });
     util::throw_if_interrupted();
+    keep_string_named();
     take_over_maps();
     redirect_links_to_maps();
     name_in_dependency_order();
@@ -85,6 +89,7 @@ class Linker {
   std::string public_url_;
   std::map<std::string, size_t, std::less<>> by_logical_;
   std::vector<std::vector<Link>> links_;
+  std::vector<std::vector<DecodedText>> names_;  // per asset: ScanResult::names
   std::vector<char> renamed_;       // per asset (char: written from several threads)
   std::vector<char> map_appended_;  // the map came from transform: append a comment
 
@@ -98,8 +103,9 @@ class Linker {
 
   std::vector<Link> resolve_all(size_t i) {
     const Asset& a = assets_[i];
-    ScanResult scan = scan_file(a.kind, a.bytes);
+    ScanResult scan = scan_file(a.logical, a.kind, a.bytes);
     if (!scan.problem.empty()) diags_.warning(a.logical, scan.problem);
+    names_[i] = std::move(scan.names);
     std::vector<Link> out;
     auto folder = reference_folder(a.logical, scan, base_);
     SourcePositions where(a);
@@ -151,6 +157,61 @@ class Linker {
       return std::nullopt;
     }
     return it->second;
+  }
+
+  // Files that code names in a string literal keep their names: the code
+  // builds a URL from the string at run time (Leaflet's 'marker-icon.png',
+  // reveal.js's theme links, L.imageOverlay('img/kite.jpg')), which no
+  // rewrite can follow. A string names a file when, without a leading "./",
+  // "../", "/" or the --base prefix, it is the file's input path or a tail of
+  // it at a '/' (so a bare file name counts). Such a file is served as an
+  // entry: its name kept, revalidated. Serial and in asset order, so the
+  // notes are the same at any -j.
+  void keep_string_named() {
+    std::map<std::string_view, std::vector<size_t>, std::less<>> by_tail;
+    for (size_t i = 0; i < assets_.size(); ++i) {
+      std::string_view path = assets_[i].logical;
+      by_tail[path].push_back(i);
+      for (size_t k = path.find('/'); k != std::string_view::npos; k = path.find('/', k + 1)) {
+        by_tail[path.substr(k + 1)].push_back(i);
+      }
+    }
+    for (size_t i = 0; i < assets_.size(); ++i) {
+      if (names_[i].empty()) continue;
+      std::optional<SourcePositions> where;
+      for (const DecodedText& n : names_[i]) {
+        if (classify_url(n.text, false) != UrlKind::Path) continue;
+        std::string path = percent_decode(std::string_view(n.text).substr(0, path_end(n.text)));
+        std::string_view p = path;
+        if (p.starts_with(base_)) {
+          p.remove_prefix(base_.size());
+        } else if (p.starts_with('/')) {
+          p.remove_prefix(1);
+        }
+        while (p.starts_with("./") || p.starts_with("../")) p.remove_prefix(p.find('/') + 1);
+        auto it = by_tail.find(p);
+        if (it == by_tail.end()) continue;
+        for (size_t t : it->second) {
+          Asset& target = assets_[t];
+          if (target.entry || target.kind == FileKind::SourceMap) continue;
+          target.entry = true;
+          if (!where) where.emplace(assets_[i]);
+          Position at = where->at(n.raw.front(), std::string_view(assets_[i].bytes)
+                                                     .substr(n.raw.front(),
+                                                             n.raw.back() - n.raw.front()));
+          target.notes.push_back(fmt::format(
+              "keeps its name: the string {} in {}:{}:{}{} names it (code builds a URL from it)",
+              util::printable(n.text), util::printable(assets_[i].logical), at.line, at.column,
+              at.origin));
+          if (options_.verbosity == Verbosity::Verbose) {
+            diags_.add({Severity::Note, assets_[i].logical, at.line, at.column,
+                        fmt::format("this string names {}, which keeps its name (served "
+                                    "revalidated){}",
+                                    util::printable(target.logical), at.origin)});
+          }
+        }
+      }
+    }
   }
 
   // An input .map named by a sourceMappingURL moves into its file's source_map.

@@ -56,6 +56,11 @@ struct ScanResult {
   std::optional<std::string> base_href;
   // A problem worth a warning (the file is not what its extension says).
   std::string problem;
+  // JS string literals (scripts, inline scripts and event handlers, JSON in
+  // HTML) that look like a file's path or name and are not references: code
+  // that builds URLs from them at run time. The files they name keep their
+  // names (see link.cc).
+  std::vector<DecodedText> names;
 };
 
 }  // namespace assetpipe::link

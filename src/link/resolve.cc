@@ -5,10 +5,20 @@
 #include "link/js_scanner.h"
 #include "link/json_scanner.h"
 #include "link/url.h"
+#include "scan/classify.h"
 
 namespace assetpipe::link {
 
-ScanResult scan_file(FileKind kind, std::string_view bytes) {
+ScanResult scan_file(std::string_view path, FileKind kind, std::string_view bytes) {
+  switch (scan::bundler_manifest(path)) {
+    case scan::BundlerManifest::Vite:
+      return path.ends_with("ssr-manifest.json") ? scan_vite_ssr_manifest(bytes)
+                                                 : scan_vite_manifest(bytes);
+    case scan::BundlerManifest::AssetManifest:
+      return scan_asset_manifest(bytes);
+    case scan::BundlerManifest::None:
+      break;
+  }
   switch (kind) {
     case FileKind::Css:
       return scan_css(bytes);
@@ -27,6 +37,8 @@ ScanResult scan_file(FileKind kind, std::string_view bytes) {
 
 std::optional<std::string> reference_folder(std::string_view path, const ScanResult& scan,
                                             std::string_view base) {
+  // A bundler manifest's paths are relative to the output root.
+  if (scan::bundler_manifest(path) != scan::BundlerManifest::None) return "";
   std::string folder(folder_of(path));
   if (!scan.base_href) return folder;
   const std::string& href = *scan.base_href;

@@ -12,9 +12,9 @@
 
 namespace assetpipe::link {
 
-// The references of a file of this kind (CSS, JS, HTML, SVG, web manifest;
-// other kinds have none).
-ScanResult scan_file(FileKind kind, std::string_view bytes);
+// The references of the file at `path` (a bundler's manifest by its path;
+// else by kind: CSS, JS, HTML, SVG, web manifest; other kinds have none).
+ScanResult scan_file(std::string_view path, FileKind kind, std::string_view bytes);
 
 // The folder ("" or "css/") the relative references of the file at `path`
 // resolve against: its own, or its <base href>'s; nullopt when the

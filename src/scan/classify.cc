@@ -77,12 +77,26 @@ FileKind classify(std::string_view logical_path) {
   if (ext == ".woff" || ext == ".woff2" || ext == ".ttf" || ext == ".otf" || ext == ".eot") {
     return FileKind::Font;
   }
+  if (bundler_manifest(logical_path) != BundlerManifest::None) return FileKind::Json;
   if (ext == ".webmanifest" || lower(base_name(logical_path)) == "manifest.json") {
     return FileKind::WebManifest;
   }
   if (ext == ".json") return FileKind::Json;
   if (ext == ".map") return FileKind::SourceMap;
   return FileKind::Other;
+}
+
+BundlerManifest bundler_manifest(std::string_view logical_path) {
+  if (logical_path == ".vite/manifest.json" || logical_path == ".vite/ssr-manifest.json") {
+    return BundlerManifest::Vite;
+  }
+  if (logical_path == "asset-manifest.json") return BundlerManifest::AssetManifest;
+  return BundlerManifest::None;
+}
+
+bool is_build_metadata(std::string_view logical_path) {
+  return logical_path.starts_with(".vite/") ||
+         bundler_manifest(logical_path) != BundlerManifest::None;
 }
 
 const std::vector<std::string>& default_entry_globs() {
@@ -96,6 +110,8 @@ const std::vector<std::string>& default_entry_globs() {
       ".well-known/**",
       "*.webmanifest",
       "manifest.json",
+      ".vite/**",             // bundler metadata: read by the backend, rewritten, never served
+      "asset-manifest.json",  // (see bundler_manifest)
       "browserconfig.xml",
       "apple-touch-icon*.png",
       "sitemap*.xml",
@@ -130,15 +146,14 @@ std::pair<std::string, std::string> split_extension(std::string_view logical_pat
           std::string(logical_path.substr(base_start + dot))};
 }
 
-bool is_fingerprinted(std::string_view logical_path) {
-  auto [stem_path, ext] = split_extension(logical_path);
-  std::string_view stem = base_name(stem_path);
-  auto sep = stem.find_last_of("-.");
-  if (sep == std::string_view::npos || sep == 0) return false;
-  std::string_view token = stem.substr(sep + 1);
-  if (token.size() < 8) return false;
-  bool digit = false, alpha = false;
-  size_t run = 0;  // letters of one case in a row: words have long runs, hashes do not
+namespace {
+
+// No more than 5 letters of one case in a row (words have long runs, hashes
+// do not); `digit`/`upper`/`lower` say which classes the token holds. False
+// on a character outside [A-Za-z0-9_-].
+bool hash_like(std::string_view token, bool& digit, bool& upper, bool& lower) {
+  digit = upper = lower = false;
+  size_t run = 0;
   bool run_upper = false;
   for (char c : token) {
     auto u = static_cast<unsigned char>(c);
@@ -146,18 +161,37 @@ bool is_fingerprinted(std::string_view logical_path) {
       digit = true;
       run = 0;
     } else if (std::isalpha(u)) {
-      alpha = true;
-      bool upper = std::isupper(u) != 0;
-      run = (run > 0 && upper == run_upper) ? run + 1 : 1;
-      run_upper = upper;
+      bool up = std::isupper(u) != 0;
+      (up ? upper : lower) = true;
+      run = (run > 0 && up == run_upper) ? run + 1 : 1;
+      run_upper = up;
       if (run > 5) return false;
-    } else if (c == '_') {
+    } else if (c == '_' || c == '-') {
       run = 0;
     } else {
       return false;
     }
   }
-  return digit && alpha;
+  return true;
+}
+
+}  // namespace
+
+bool is_fingerprinted(std::string_view logical_path) {
+  auto [stem_path, ext] = split_extension(logical_path);
+  std::string_view stem = base_name(stem_path);
+  bool digit = false, upper = false, lower = false;
+  // Rollup/Vite: "-" and 8 base64url characters ("hero-CLDdwZDr", "chunk-D7LyRg-G").
+  if (stem.size() >= 10 && stem[stem.size() - 9] == '-') {
+    std::string_view token = stem.substr(stem.size() - 8);
+    if (hash_like(token, digit, upper, lower) && upper && (lower || digit)) return true;
+  }
+  // webpack, Parcel, esbuild and the rest: [-.] and 8 or more of [A-Za-z0-9_].
+  auto sep = stem.find_last_of("-.");
+  if (sep == std::string_view::npos || sep == 0) return false;
+  std::string_view token = stem.substr(sep + 1);
+  if (token.size() < 8 || token.find('-') != std::string_view::npos) return false;
+  return hash_like(token, digit, upper, lower) && digit && (upper || lower);
 }
 
 bool is_text_type(std::string_view logical_path) {

@@ -62,6 +62,22 @@ ImageVariant make_variant(const std::string& format, const Asset& asset, const D
   return v;
 }
 
+// nginx sends the AVIF to every browser that takes it: keep it only where
+// it is smaller than the WebP it would be chosen over.
+void drop_avif_not_smaller_than_webp(std::vector<ImageVariant>& variants) {
+  const ImageVariant* webp = nullptr;
+  for (const auto& v : variants) {
+    if (v.format == "webp" && v.skipped.empty()) webp = &v;
+  }
+  if (!webp) return;
+  for (auto& v : variants) {
+    if (v.format != "avif" || !v.skipped.empty() || v.bytes.size() < webp->bytes.size()) continue;
+    v.skipped = fmt::format("{} bytes, not smaller than the WebP ({} bytes)", v.bytes.size(),
+                            webp->bytes.size());
+    v.bytes.clear();
+  }
+}
+
 std::string variant_note(const Asset& asset, const ImageVariant& v) {
   if (!v.skipped.empty()) return fmt::format("{}: {}", v.format, v.skipped);
   return fmt::format("{} {} -> {} bytes", v.format, asset.bytes.size(), v.bytes.size());
@@ -141,6 +157,7 @@ std::vector<ImageVariant> variants_of(const Asset& asset, const Options& options
     if (util::interrupted()) break;
     variants.push_back(make_variant(format, asset, *decoded, options, diags));
   }
+  drop_avif_not_smaller_than_webp(variants);
   return variants;
 }
 

@@ -388,14 +388,15 @@ class Verifier {
       if (!served_text(rel)) continue;
       FileKind kind = scan::classify(rel);
       if (kind != FileKind::Css && kind != FileKind::Js && kind != FileKind::Html &&
-          kind != FileKind::Svg && kind != FileKind::WebManifest) {
+          kind != FileKind::Svg && kind != FileKind::WebManifest &&
+          scan::bundler_manifest(rel) == scan::BundlerManifest::None) {
         continue;
       }
       Asset a;
       a.logical = rel;
       a.kind = kind;
       a.bytes = bytes(rel);
-      link::ScanResult scan = link::scan_file(kind, a.bytes);
+      link::ScanResult scan = link::scan_file(rel, kind, a.bytes);
       auto folder = link::reference_folder(rel, scan, base);
       link::SourcePositions where(a);
       for (const auto& found : scan.refs) {
