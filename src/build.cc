@@ -19,6 +19,7 @@
 #include "assetpipe/progress.h"
 #include "emit/compress.h"
 #include "emit/emit.h"
+#include "emit/framework_manifests.h"
 #include "emit/manifest.h"
 #include "emit/nginx_conf.h"
 #include "link/link.h"
@@ -280,6 +281,8 @@ BuildResult build(const Options& options, Diagnostics& diags) {
 
   // A name nginx cannot serve safely stops the build before the slow compression.
   emit::nginx_conf(result.assets, options);
+  // So does a framework manifest that would overwrite a file of the build.
+  emit::check_framework_manifest_paths(result.assets, options);
 
   // --- compress --- (from the final bytes: after link; what was compressed
   // early is reused where the final file is exactly what was compressed)
@@ -289,7 +292,9 @@ BuildResult build(const Options& options, Diagnostics& diags) {
 
   // --- emit ---
   emit::ExtraFiles extra = emit::nginx_conf(result.assets, options);
-  std::string manifest = emit::manifest_json(result.assets);
+  extra.merge(emit::framework_manifests(result.assets, options));
+  std::string manifest =
+      emit::manifest_json(result.assets, emit::framework_manifest_paths(options));
   if (!options.manifest_path) extra[".assetpipe/manifest.json"] = manifest;
   if (options.dry_run) {
     for (const auto& f : emit::plan(result.assets, options)) {

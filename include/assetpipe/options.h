@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,11 @@ struct Options {
   std::filesystem::path input;
   std::filesystem::path output;
   std::optional<std::filesystem::path> manifest_path;  // default <output>/.assetpipe/manifest.json
+  // Framework manifest formats written too (vite, propshaft, django, phoenix;
+  // "assetpipe" is always written) and their output-relative paths when not
+  // the framework's default.
+  std::vector<std::string> manifest_formats;
+  std::map<std::string, std::string> manifest_paths;
   std::vector<std::string> keep_name_globs;            // added to the default entry globs
   unsigned jobs = 0;                                   // 0: all cores
   Verbosity verbosity = Verbosity::Normal;

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "assetpipe/build.h"
 #include "cli/config.h"
@@ -18,15 +19,26 @@
 #include "cli/report.h"
 #include "util/file.h"
 #include "util/interrupt.h"
+#include "verify/verify.h"
 
 extern char** environ;
 
 namespace assetpipe::cli {
 namespace {
 
+struct VerifyArgs {
+  std::string output;
+  std::string base;
+  std::string manifest;
+  std::string report;
+  bool quiet = false;
+};
+
 struct Parsed {
   std::unique_ptr<CLI::App> app;
   CLI::App* build = nullptr;
+  CLI::App* verify = nullptr;
+  VerifyArgs verify_args;
   Options options;
   CliState state;
   bool version = false;
@@ -46,7 +58,70 @@ std::unique_ptr<Parsed> make_parser() {
   p->build->add_option("--config", p->config_path,
                        "Config file (default: assetpipe.config.json beside the input, else the "
                        "\"assetpipe\" key of the nearest package.json)");
+  p->verify = p->app->add_subcommand(
+      "verify", "Check a built or deployed output: references, hashed names, .br/.gz, manifests "
+                "and nginx snippets agree with its files (exit 0 or 1)");
+  p->verify->add_option("output", p->verify_args.output, "The output folder of assetpipe build")
+      ->required();
+  p->verify->add_option("--base", p->verify_args.base,
+                        "The --base it was built with (default: from its nginx snippet, else /)");
+  p->verify->add_option("--manifest", p->verify_args.manifest,
+                        "The manifest, when the build wrote it elsewhere (build --manifest)");
+  p->verify->add_option("--report", p->verify_args.report, "Also print the problems as json")
+      ->check(CLI::IsMember({"json"}));
+  p->verify->add_flag("-q,--quiet", p->verify_args.quiet, "Print only the problems");
   return p;
+}
+
+// assetpipe verify: problems as file:line:col: error: message on stderr,
+// sorted; --report json puts them on stdout too.
+int run_verify(const VerifyArgs& args) {
+  verify::VerifyOptions o;
+  o.output = args.output;
+  o.base = args.base;
+  if (!args.manifest.empty()) o.manifest = args.manifest;
+  Diagnostics problems;
+  verify::VerifyStats stats;
+  try {
+    stats = verify::verify_output(o, problems);
+  } catch (const Error& e) {
+    std::cerr << "assetpipe: error: " << e.what() << "\n";
+    return 1;
+  }
+  auto sorted = problems.sorted();
+  for (const auto& d : sorted) std::cerr << d.format() << "\n";
+  std::string summary = fmt::format(
+      "{} files, {} references, {} hashed names, {} encodings, {} manifests, {} nginx snippets",
+      stats.files, stats.references, stats.names, stats.encodings, stats.manifests,
+      stats.snippets);
+  if (args.report == "json") {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& d : sorted) {
+      list.push_back({{"file", d.file}, {"line", d.line}, {"column", d.column},
+                      {"message", d.message}});
+    }
+    nlohmann::json report = {{"output", util::printable(args.output)},
+                             {"ok", sorted.empty()},
+                             {"problems", list},
+                             {"checked",
+                              {{"files", stats.files},
+                               {"references", stats.references},
+                               {"names", stats.names},
+                               {"encodings", stats.encodings},
+                               {"manifests", stats.manifests},
+                               {"snippets", stats.snippets}}}};
+    std::cout << report.dump(2) << "\n";
+  }
+  if (!sorted.empty()) {
+    std::cerr << fmt::format("assetpipe verify: {} problem{} in {} (checked {})\n", sorted.size(),
+                             sorted.size() == 1 ? "" : "s", util::printable(args.output), summary);
+    return 1;
+  }
+  if (!args.quiet) {
+    std::cerr << fmt::format("assetpipe verify: {} ok ({})\n", util::printable(args.output),
+                             summary);
+  }
+  return 0;
 }
 
 std::vector<OptionInfo> option_infos(const CLI::App& build) {
@@ -90,6 +165,7 @@ int run(int argc, char** argv) {
     if (first->version_verbose > 0) print_tool_versions(std::cout);
     return 0;
   }
+  if (*first->verify) return run_verify(first->verify_args);
   if (!*first->build) {
     std::cerr << first->app->help();
     return 2;

@@ -1,10 +1,13 @@
 #include "cli/options_cli.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 
 #include <fmt/format.h>
 
 #include "assetpipe/build.h"
+#include "emit/framework_manifests.h"
 #include "transform/tools.h"
 
 namespace assetpipe::cli {
@@ -15,6 +18,16 @@ void add_build_options(CLI::App& cmd, Options& o, CliState& s) {
   cmd.add_option("-j,--jobs", o.jobs, "Parallel jobs (default: all cores)");
   cmd.add_option("--manifest", o.manifest_path,
                  "Write the manifest here instead of <output>/.assetpipe/manifest.json");
+  cmd.add_option("--manifest-format", o.manifest_formats,
+                 "Also write this framework's manifest (repeatable): vite, propshaft, django, "
+                 "phoenix (assetpipe's own is always written)")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->check(CLI::IsMember(emit::manifest_format_names()));
+  cmd.add_option("--manifest-path", s.manifest_paths,
+                 "NAME=PATH: write format NAME at PATH (relative to the output) instead of "
+                 "where its framework looks by default (repeatable)")
+      ->allow_extra_args(false);
   cmd.add_option("--keep-name", o.keep_name_globs,
                  "Glob of files that keep their names (repeatable), added to the defaults")
       ->allow_extra_args(false);
@@ -89,6 +102,51 @@ void add_build_options(CLI::App& cmd, Options& o, CliState& s) {
   cmd.add_option("--report-file", o.report_file, "Write the JSON report to this file");
 }
 
+namespace {
+
+// --manifest-path NAME=PATH: a framework format and a path inside the output.
+// Naming a path asks for the format too.
+void finish_manifest_paths(Options& o, const CliState& s) {
+  const auto& names = emit::manifest_format_names();
+  for (const auto& arg : s.manifest_paths) {
+    auto eq = arg.find('=');
+    std::string name = arg.substr(0, eq), path = eq == std::string::npos ? "" : arg.substr(eq + 1);
+    if (eq == std::string::npos || path.empty()) {
+      throw UsageError(fmt::format(
+          "--manifest-path {}: give NAME=PATH, e.g. --manifest-path django=staticfiles.json", arg));
+    }
+    if (name == "assetpipe") {
+      throw UsageError(
+          "--manifest-path assetpipe=...: assetpipe's own manifest always goes to "
+          ".assetpipe/manifest.json; use --manifest PATH to write it elsewhere");
+    }
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      throw UsageError(fmt::format(
+          "--manifest-path {}: unknown format {}; use one of vite, propshaft, django, phoenix",
+          arg, name));
+    }
+    std::filesystem::path p(path);
+    bool escapes = p.is_absolute() || path.back() == '/';
+    for (const auto& part : p) escapes = escapes || part == ".." || part == ".";
+    if (escapes) {
+      throw UsageError(fmt::format(
+          "--manifest-path {}: PATH is relative to the output and stays inside it (no leading "
+          "/, no . or .. parts, not a folder); e.g. {}={}",
+          arg, name, emit::default_manifest_path(name)));
+    }
+    o.manifest_paths[name] = p.lexically_normal().generic_string();
+    if (std::find(o.manifest_formats.begin(), o.manifest_formats.end(), name) ==
+        o.manifest_formats.end()) {
+      o.manifest_formats.push_back(name);
+    }
+  }
+  std::sort(o.manifest_formats.begin(), o.manifest_formats.end());
+  o.manifest_formats.erase(std::unique(o.manifest_formats.begin(), o.manifest_formats.end()),
+                           o.manifest_formats.end());
+}
+
+}  // namespace
+
 void finish_options(Options& o, const CliState& s) {
   if (s.quiet > 0 && s.verbose > 0) throw UsageError("-q and -v contradict each other");
   o.verbosity = s.quiet > 0     ? Verbosity::Quiet
@@ -110,6 +168,7 @@ void finish_options(Options& o, const CliState& s) {
                     : s.webp_lossless == "off" ? WebpLossless::Off
                                                : WebpLossless::Auto;
   o.avif_yuv444 = s.avif_yuv == "444";
+  finish_manifest_paths(o, s);
   o.sourcemap = s.sourcemap == "none" ? SourceMapMode::None : SourceMapMode::External;
 
   if (const char* sde = std::getenv("SOURCE_DATE_EPOCH"); sde && *sde) {

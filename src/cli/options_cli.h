@@ -15,6 +15,7 @@ namespace assetpipe::cli {
 struct CliState {
   std::vector<std::string> image_formats;
   std::vector<std::string> compress;
+  std::vector<std::string> manifest_paths;  // NAME=PATH
   std::string webp_lossless = "auto";
   std::string avif_yuv = "420";
   std::string sourcemap = "external";

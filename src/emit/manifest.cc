@@ -8,9 +8,11 @@
 
 namespace assetpipe::emit {
 
-std::string manifest_json(const std::vector<Asset>& assets) {
+std::string manifest_json(const std::vector<Asset>& assets,
+                          const std::map<std::string, std::string>& frameworks) {
   nlohmann::json root;  // std::map underneath: keys come out sorted
   root["version"] = 1;
+  if (!frameworks.empty()) root["frameworks"] = frameworks;
   nlohmann::json list = nlohmann::json::object();
   std::map<std::string_view, const Asset*> by_logical;
   for (const Asset& a : assets) by_logical[a.logical] = &a;

@@ -1,6 +1,7 @@
 // The manifest: what server-side templates read to find hashed names.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -8,8 +9,11 @@
 
 namespace assetpipe::emit {
 
-// {"version": 1, "assets": {"<logical>": {"file", "size", "integrity", ...}}}
-// Keys sorted, no timestamps, no absolute paths; ends with a newline.
-std::string manifest_json(const std::vector<Asset>& assets);
+// {"version": 1, "assets": {"<logical>": {"file", "size", "integrity", ...}},
+//  "frameworks": {"django": "staticfiles.json", ...}}: "frameworks" (the
+// framework manifests written too, by format, output-relative) only when
+// there are any. Keys sorted, no timestamps, no absolute paths; ends with a newline.
+std::string manifest_json(const std::vector<Asset>& assets,
+                          const std::map<std::string, std::string>& frameworks = {});
 
 }  // namespace assetpipe::emit

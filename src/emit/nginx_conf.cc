@@ -11,6 +11,7 @@
 
 #include "assetpipe/build.h"
 #include "emit/emit.h"
+#include "emit/framework_manifests.h"
 #include "scan/classify.h"
 #include "util/file.h"
 
@@ -318,8 +319,19 @@ std::string server_conf(const std::vector<Asset>& assets, const Options& options
   out += "# A bundler's metadata (Vite's .vite/, asset-manifest.json): for the backend only.\n";
   out += fmt::format("location ^~ {} {{\n    return 404;\n}}\n",
                      quoted_or_throw(prefix + ".vite/", "--base"));
-  out += fmt::format("location = {} {{\n    return 404;\n}}\n\n",
+  out += fmt::format("location = {} {{\n    return 404;\n}}\n",
                      quoted_or_throw(prefix + "asset-manifest.json", "--base"));
+  auto frameworks = framework_manifest_paths(options);
+  if (!frameworks.empty()) {
+    out +=
+        "# The framework manifests (--manifest-format) are read by the application on\n"
+        "# the server, never by browsers: not served either.\n";
+  }
+  for (const auto& [format, path] : frameworks) {
+    out += fmt::format("location = {} {{\n    return 404;\n}}\n",
+                       quoted_or_throw(prefix + path, "--manifest-path " + format));
+  }
+  out += "\n";
   ServingPlan plan = plan_serving(assets, prefix, options.originals);
   std::string hashed = render_hashed(plan, prefix);
   if (!hashed.empty()) {

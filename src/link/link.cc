@@ -10,13 +10,10 @@
 
 #include "assetpipe/build.h"
 #include "assetpipe/progress.h"
-#include "link/css_scanner.h"
 #include "link/graph.h"
-#include "link/html_scanner.h"
-#include "link/js_scanner.h"
-#include "link/json_scanner.h"
 #include "link/naming.h"
 #include "link/positions.h"
+#include "link/resolve.h"
 #include "link/source_maps.h"
 #include "link/url.h"
 #include "scan/classify.h"
@@ -37,38 +34,6 @@ struct Link {
   bool to_map = false;       // the target owns the map this reference names: <output>.map
   bool map_comment = false;  // this file's own sourceMappingURL: now <own output>.map
 };
-
-ScanResult scan_asset(const Asset& a) {
-  switch (scan::bundler_manifest(a.logical)) {
-    case scan::BundlerManifest::Vite:
-      return a.logical.ends_with("ssr-manifest.json") ? scan_vite_ssr_manifest(a.bytes)
-                                                      : scan_vite_manifest(a.bytes);
-    case scan::BundlerManifest::AssetManifest:
-      return scan_asset_manifest(a.bytes);
-    case scan::BundlerManifest::None:
-      break;
-  }
-  switch (a.kind) {
-    case FileKind::Css:
-      return scan_css(a.bytes);
-    case FileKind::Js:
-      return scan_js(a.bytes);
-    case FileKind::Html:
-      return scan_html(a.bytes);
-    case FileKind::Svg:
-      return scan_svg(a.bytes);
-    case FileKind::WebManifest:
-      return scan_webmanifest(a.bytes);
-    default:
-      return {};
-  }
-}
-
-bool has_extension(std::string_view logical) {
-  auto name = base_name(logical);
-  auto dot = name.rfind('.');
-  return dot != std::string_view::npos && dot > 0;
-}
 
 std::vector<Edit> sorted_disjoint(std::vector<Edit> edits) {
   std::sort(edits.begin(), edits.end(),
@@ -145,29 +110,13 @@ class Linker {
     diags_.warning(a.logical, message + p.origin, p.line, p.column);
   }
 
-  // The folder relative references of `a` resolve against, or nullopt when
-  // its <base href> points at another host.
-  std::optional<std::string> reference_folder(const Asset& a, const ScanResult& scan) {
-    // A bundler manifest's paths are relative to the output root.
-    if (scan::bundler_manifest(a.logical) != scan::BundlerManifest::None) return "";
-    std::string folder(folder_of(a.logical));
-    if (!scan.base_href) return folder;
-    const std::string& href = *scan.base_href;
-    UrlKind kind = classify_url(href, false);
-    if (kind == UrlKind::External) return std::nullopt;
-    if (kind != UrlKind::Path) return folder;
-    auto r = resolve_path(percent_decode(href.substr(0, path_end(href))), folder, base_);
-    if (!r) return folder;
-    return std::string(folder_of(*r + (href.ends_with('/') && !r->empty() ? "/" : "")));
-  }
-
   std::vector<Link> resolve_all(size_t i) {
     const Asset& a = assets_[i];
-    ScanResult scan = scan_asset(a);
+    ScanResult scan = scan_file(a.logical, a.kind, a.bytes);
     if (!scan.problem.empty()) diags_.warning(a.logical, scan.problem);
     names_[i] = std::move(scan.names);
     std::vector<Link> out;
-    auto folder = reference_folder(a, scan);
+    auto folder = reference_folder(a.logical, scan, base_);
     SourcePositions where(a);
     bool noted_dynamic = false;
     for (auto& ref : scan.refs) {
@@ -197,31 +146,26 @@ class Linker {
   std::optional<size_t> resolve_one(const Asset& a, SourcePositions& where, Link& l,
                                     const std::optional<std::string>& folder) {
     const std::string& url = l.ref.url.text;
-    if (classify_url(url, l.ref.module_specifier) != UrlKind::Path) return std::nullopt;
-    if (!folder) return std::nullopt;  // <base href> on another host
-    l.path_end = path_end(url);
-    bool soft = l.ref.kind == RefKind::Navigation;
-    auto r = resolve_path(percent_decode(url.substr(0, l.path_end)), *folder, base_);
-    if (!r) {
-      if (!soft) {
+    Resolution r = resolve_reference(l.ref, folder, base_);
+    l.path_end = r.path_end;
+    if (r.status == Resolution::Status::Ignored) return std::nullopt;
+    if (r.status == Resolution::Status::Invalid) {
+      if (l.ref.kind != RefKind::Navigation) {
         warn(a, where, l.ref.url,
-             fmt::format("reference {} {}; left as is", util::printable(url), r.error()));
+             fmt::format("reference {} {}; left as is", util::printable(url), r.error));
       }
       return std::nullopt;
     }
-    std::string logical = *r;
-    bool folder_url = logical.empty() || logical.ends_with('/');
-    if (folder_url) logical += "index.html";
-    auto it = by_logical_.find(logical);
+    auto it = by_logical_.find(r.path);
     if (it == by_logical_.end()) {
       if (url.starts_with('/') && !url.starts_with("//")) {
         unresolved_root_[size_t(&a - assets_.data())].push_back(
             percent_decode(url.substr(0, l.path_end)));
       }
-      if (!soft || (!folder_url && has_extension(logical))) {
+      if (missing_is_reported(l.ref, r)) {
         warn(a, where, l.ref.url,
              fmt::format("reference {} points at {}, which is not in the input; left as is",
-                         util::printable(url), util::printable(logical)));
+                         util::printable(url), util::printable(r.path)));
       }
       return std::nullopt;
     }
@@ -406,21 +350,19 @@ class Linker {
     }
   }
 
-  // The edit of one reference, or nullopt when it stays as written.
-  // `placeholder`: references to members of the component being named stay.
-  std::optional<Edit> edit_for(size_t self, const Link& l, const std::set<size_t>* placeholder) {
+  // The edit of one reference to its target's current output name, or
+  // nullopt when it stays as written.
+  std::optional<Edit> edit_for(size_t self, const Link& l) {
     const Asset& a = assets_[self];
     const DecodedText& u = l.ref.url;
     std::string new_path;
     bool whole_path = false;
     if (l.map_comment) {
-      if (placeholder) return std::nullopt;
       const Asset& map = assets_[l.target];
       new_path = a.output + ".map";
       whole_path = folder_of(map.logical) != folder_of(a.logical);
     } else {
       if (!renamed_[l.target]) return std::nullopt;
-      if (placeholder && placeholder->count(l.target)) return std::nullopt;
       const Asset& t = assets_[l.target];
       new_path = l.to_map ? t.output + ".map" : t.output;
     }
@@ -445,10 +387,10 @@ class Linker {
     return e;
   }
 
-  std::vector<Edit> edits_of(size_t m, const std::set<size_t>* placeholder) {
+  std::vector<Edit> edits_of(size_t m) {
     std::vector<Edit> edits;
     for (const auto& l : links_[m]) {
-      if (auto e = edit_for(m, l, placeholder)) edits.push_back(std::move(*e));
+      if (auto e = edit_for(m, l)) edits.push_back(std::move(*e));
     }
     return sorted_disjoint(std::move(edits));
   }
@@ -459,18 +401,18 @@ class Linker {
     for (size_t m : members) {
       if (renamed_[m]) renamed.push_back(m);
     }
-    std::set<size_t> in_component(members.begin(), members.end());
     if (!renamed.empty()) {
+      // Rendered as served, with the placeholder for the hash being made.
+      std::sort(renamed.begin(), renamed.end(),
+                [&](size_t x, size_t y) { return assets_[x].logical < assets_[y].logical; });
+      for (size_t m : renamed) {
+        assets_[m].output = hashed_name(assets_[m].logical, kHashPlaceholder);
+      }
       util::NameHasher hasher;
       for (size_t m : renamed) {
-        const Asset& a = assets_[m];
-        std::string bytes = apply_edits(a.bytes, edits_of(m, &in_component));
-        if (cycle) {
-          hasher.add("member");
-          hasher.add(a.logical);
-        }
-        add_content(hasher, NamedContent{bytes, &a.variants, &a.source_map,
-                                         bytes == a.bytes ? std::string_view() : a.bytes});
+        Rendered r = render(m);
+        if (cycle) add_member(hasher, assets_[m].logical);
+        add_content(hasher, NamedContent{r.bytes, &assets_[m].variants, &r.source_map});
       }
       std::string hash = hasher.hex(10);
       for (size_t m : renamed) assets_[m].output = hashed_name(assets_[m].logical, hash);
@@ -481,29 +423,51 @@ class Linker {
     }
   }
 
+  // A file as served: references rewritten to the targets' current output
+  // names, the map shifted and its `file` set, the map comment appended.
+  struct Rendered {
+    std::string bytes;
+    std::optional<std::string> source_map;
+    size_t edits = 0;
+    std::string map_problem;
+  };
+
+  Rendered render(size_t m) {
+    const Asset& a = assets_[m];
+    Rendered r{a.bytes, a.source_map};
+    std::vector<Edit> edits = edits_of(m);
+    r.edits = edits.size();
+    if (r.source_map) {
+      auto shifted = shift_map(*r.source_map, a.bytes, edits);
+      if (!shifted) {
+        r.map_problem = shifted.error();
+      } else {
+        r.source_map = std::move(*shifted);
+      }
+      auto with_file = set_map_file(*r.source_map, base_name(a.output));
+      if (with_file) r.source_map = std::move(*with_file);
+    }
+    if (!edits.empty()) r.bytes = apply_edits(a.bytes, edits);
+    if (map_appended_[m]) {
+      r.bytes += source_mapping_comment(a.kind, r.bytes,
+                                        percent_encode_path(base_name(a.output)) + ".map");
+    }
+    return r;
+  }
+
   void rewrite(size_t m) {
     Asset& a = assets_[m];
-    std::vector<Edit> edits = edits_of(m, nullptr);
-    if (a.source_map) {
-      auto shifted = shift_map(*a.source_map, a.bytes, edits);
-      if (!shifted) {
-        diags_.warning(a.logical, fmt::format("its source map was not adjusted to the rewritten "
-                                              "references ({}); columns after them may be off",
-                                              shifted.error()));
-      } else {
-        a.source_map = std::move(*shifted);
-      }
-      auto with_file = set_map_file(*a.source_map, base_name(a.output));
-      if (with_file) a.source_map = std::move(*with_file);
+    Rendered r = render(m);
+    if (!r.map_problem.empty()) {
+      diags_.warning(a.logical, fmt::format("its source map was not adjusted to the rewritten "
+                                            "references ({}); columns after them may be off",
+                                            r.map_problem));
     }
-    if (!edits.empty()) {
-      a.bytes = apply_edits(a.bytes, edits);
+    a.bytes = std::move(r.bytes);
+    a.source_map = std::move(r.source_map);
+    if (r.edits > 0) {
       a.notes.push_back(
-          fmt::format("{} reference{} rewritten", edits.size(), edits.size() == 1 ? "" : "s"));
-    }
-    if (map_appended_[m]) {
-      a.bytes += source_mapping_comment(a.kind, a.bytes,
-                                        percent_encode_path(base_name(a.output)) + ".map");
+          fmt::format("{} reference{} rewritten", r.edits, r.edits == 1 ? "" : "s"));
     }
   }
 

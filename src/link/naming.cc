@@ -1,5 +1,7 @@
 #include "link/naming.h"
 
+#include <algorithm>
+
 #include "scan/classify.h"
 
 namespace assetpipe::link {
@@ -17,21 +19,39 @@ void add_content(util::NameHasher& h, const NamedContent& c) {
   h.add("bytes");
   h.add(c.bytes);
   if (c.variants) {
+    std::vector<const ImageVariant*> kept;
     for (const auto& v : *c.variants) {
-      if (!v.skipped.empty()) continue;
+      if (v.skipped.empty()) kept.push_back(&v);
+    }
+    std::sort(kept.begin(), kept.end(),
+              [](const ImageVariant* a, const ImageVariant* b) { return a->format < b->format; });
+    for (const ImageVariant* v : kept) {
       h.add("variant");
-      h.add(v.format);
-      h.add(v.bytes);
+      h.add(v->format);
+      h.add(v->bytes);
     }
   }
   if (c.source_map && c.source_map->has_value()) {
     h.add("map");
     h.add(**c.source_map);
-    if (!c.map_generated.empty()) {
-      h.add("map-generated");
-      h.add(c.map_generated);
-    }
   }
+}
+
+void add_member(util::NameHasher& h, std::string_view logical) {
+  h.add("member");
+  h.add(logical);
+}
+
+std::string with_placeholder(std::string_view text, std::string_view hash) {
+  std::string out;
+  if (hash.empty()) return std::string(text);
+  size_t at = 0;
+  for (size_t hit; (hit = text.find(hash, at)) != std::string_view::npos; at = hit + hash.size()) {
+    out.append(text.substr(at, hit - at));
+    out.append(kHashPlaceholder);
+  }
+  out.append(text.substr(at));
+  return out;
 }
 
 std::string content_hash(const NamedContent& content) {
@@ -41,7 +61,7 @@ std::string content_hash(const NamedContent& content) {
 }
 
 std::string content_hash(const Asset& asset) {
-  return content_hash(NamedContent{asset.bytes, &asset.variants, &asset.source_map, {}});
+  return content_hash(NamedContent{asset.bytes, &asset.variants, &asset.source_map});
 }
 
 }  // namespace assetpipe::link

@@ -52,13 +52,35 @@ std::string base64(std::string_view bytes) {
   return out;
 }
 
-std::string sri_sha384(std::string_view bytes) {
+namespace {
+
+std::string digest(std::string_view bytes, const EVP_MD* type, const char* name) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha384(), nullptr) != 1) {
-    throw std::runtime_error("SHA-384 failed (OpenSSL)");
+  if (EVP_Digest(bytes.data(), bytes.size(), md, &len, type, nullptr) != 1) {
+    throw std::runtime_error(std::string(name) + " failed (OpenSSL)");
   }
-  return "sha384-" + base64(std::string_view(reinterpret_cast<char*>(md), len));
+  return std::string(reinterpret_cast<char*>(md), len);
+}
+
+}  // namespace
+
+std::string sri_sha384(std::string_view bytes) {
+  return "sha384-" + base64(digest(bytes, EVP_sha384(), "SHA-384"));
+}
+
+std::string sha512_base64(std::string_view bytes) {
+  return base64(digest(bytes, EVP_sha512(), "SHA-512"));
+}
+
+std::string md5_hex(std::string_view bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : digest(bytes, EVP_md5(), "MD5")) {
+    out.push_back(digits[b >> 4]);
+    out.push_back(digits[b & 15]);
+  }
+  return out;
 }
 
 }  // namespace assetpipe::util

@@ -32,4 +32,10 @@ std::string sri_sha384(std::string_view bytes);
 
 std::string base64(std::string_view bytes);
 
+// Base64 of the SHA-512 digest (Phoenix's cache_manifest.json "sha512").
+std::string sha512_base64(std::string_view bytes);
+
+// Lowercase hex MD5 (Django's manifest "hash"; not for security).
+std::string md5_hex(std::string_view bytes);
+
 }  // namespace assetpipe::util

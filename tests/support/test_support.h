@@ -28,7 +28,10 @@ struct RunResult {
   std::string err;
 };
 
-// Runs the built assetpipe binary with `args` (argv, no shell).
+// Runs the built assetpipe binary with `args` (argv, no shell). The output
+// of a successful `build` (with -o, not --dry-run) is then checked with
+// `assetpipe verify`, a test failure if rejected, unless the build warned
+// about a reference it left as is.
 RunResult run_assetpipe(const std::vector<std::string>& args,
                         const std::map<std::string, std::string>& env = {});
 
