@@ -499,8 +499,9 @@ function who(r) {
   for (let st = i.stack; st; st = st.parent) frames.push(...(st.callFrames || []));
   const frame = frames.find((f) => /^https?:/.test(f.url));
   if (frame) return `${i.type} ${frame.url}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`;
-  if (i.url) return `${i.type} ${i.url}${i.lineNumber != null ? `:${i.lineNumber + 1}` : ''}`;
-  const at = frames[0] ? `, at ${frames[0].url}:${frames[0].lineNumber + 1}` : '';
+  if (/^https?:/.test(i.url ?? '')) return `${i.type} ${i.url}${i.lineNumber != null ? `:${i.lineNumber + 1}` : ''}`;
+  const where = frames[0] ?? (i.url ? { url: i.url, lineNumber: i.lineNumber ?? 0 } : null);
+  const at = where ? `, at ${where.url}:${where.lineNumber + 1}` : '';
   return `${i.type || '?'} (the page ${r.documentURL}${at})`;
 }
 
