@@ -36,26 +36,8 @@ const VIEWPORT = { width: 1280, height: 800 };
 // ---------------------------------------------------------------------------
 const KNOWN_BREAKS = {
   'vite-vue': {
-    visit: 'issue 12 items 1+2: Vite base64url fingerprints without a digit (assets/hero-CLDdwZDr.png) are hashed '
-      + 'again and public/icons.svg (<use href="/icons.svg#...">, a string in Vite\'s JS) is renamed, while the strings '
-      + 'still name the old files; the SPA fallback answers them with 200 text/html',
-    screenshot: 'issue 12 items 1+2: the hero image and the icons of public/icons.svg are missing (see visit)',
-    interaction: 'issue 12 items 1+2: __vite__mapDeps in index-*.js names assets/Gallery-oKBbQEeh.js, which is renamed; '
-      + 'its modulepreload gets the SPA fallback (200 text/html)',
     deploy: 'TODO(issue 12 item 4, --keep-previous): the second deploy removes the first one\'s '
       + 'assets/Gallery-D1blrEfN.css, so a tab from the first deploy can no longer open its lazy route',
-  },
-  'reveal.js': {
-    interaction: 'issue 12 item 1: the demo\'s theme links set href="dist/theme/white.css" in onclick handlers; '
-      + 'the file was renamed, so it 404s and the slides lose their theme',
-    screenshot: 'issue 12 item 1: after the theme switch the slides have no theme (see interaction)',
-  },
-  leaflet: {
-    visit: 'issue 12 item 1: L.imageOverlay(\'img/kite.jpg\') names the photo in a string; it was renamed: 404',
-    screenshot: 'issue 12 item 1: the overlay photo is missing (see visit)',
-    interaction: 'issue 12 item 1: Leaflet finds its image folder by stripping marker-icon.png off the CSS url() of '
-      + '.leaflet-default-icon-path; on the hashed name that fails and it asks for /marker-icon.png and '
-      + '/marker-shadow.png: 404',
   },
 };
 
