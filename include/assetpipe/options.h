@@ -34,7 +34,12 @@ struct Options {
   bool no_wait = false;
   // Every renamed file is also written under its input name, served
   // revalidated: a reference no scanner saw still resolves (--no-originals).
-  bool originals = true;  // fail at once when another build holds the output's lock
+  bool originals = true;
+  // The hashed files of the builds before, carried into the output
+  // (emit/previous.h): the last `keep_previous`, and any replaced less than
+  // `keep_age_seconds` ago, whichever keeps more; 0 builds keeps nothing.
+  unsigned keep_previous = 2;
+  uint64_t keep_age_seconds = 3600;  // fail at once when another build holds the output's lock
   bool timings = false;
   std::optional<int64_t> source_date_epoch;  // from SOURCE_DATE_EPOCH
 

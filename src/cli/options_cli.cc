@@ -1,3 +1,4 @@
+#include "emit/previous.h"
 #include "cli/options_cli.h"
 
 #include <algorithm>
@@ -45,6 +46,10 @@ void add_build_options(CLI::App& cmd, Options& o, CliState& s) {
   cmd.add_option("--public-url", o.public_url,
                  "Make rewritten references to hashed assets absolute (https://cdn.example.com/)");
 
+  cmd.add_option("--keep-previous", o.keep_previous,
+                 "Carry the hashed files of this many previous builds (default 2; 0: none)");
+  cmd.add_option("--keep-age", s.keep_age,
+                 "Also carry those of builds replaced less than this ago (default 1h; 90s, 30m, 2d)");
   cmd.add_flag("--no-originals", s.no_originals,
                "Do not also write renamed files under their input names");
   cmd.add_flag("--no-minify", s.no_minify, "Do not minify JS and CSS");
@@ -154,6 +159,15 @@ void finish_options(Options& o, const CliState& s) {
                                 : Verbosity::Normal;
   if (s.no_minify) o.minify = false;
   if (s.no_originals) o.originals = false;
+  if (!s.keep_age.empty()) {
+    auto age = emit::parse_duration(s.keep_age);
+    if (!age) {
+      throw UsageError(fmt::format(
+          "--keep-age {}: not a duration; give seconds or a number with s, m, h or d (1h)",
+          s.keep_age));
+    }
+    o.keep_age_seconds = *age;
+  }
   if (s.no_images) o.images = false;
   if (!s.image_formats.empty()) {
     o.image_webp = o.image_avif = false;

@@ -20,6 +20,7 @@ struct CliState {
   std::string avif_yuv = "420";
   std::string sourcemap = "external";
   bool no_minify = false, no_images = false, no_compress = false, no_originals = false;
+  std::string keep_age;
   int quiet = 0, verbose = 0;
 };
 

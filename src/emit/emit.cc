@@ -7,12 +7,14 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <set>
 
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
 
 #include "assetpipe/build.h"
+#include "emit/previous.h"
 #include "util/file.h"
 #include "util/interrupt.h"
 #include "util/output_siblings.h"
@@ -134,6 +136,36 @@ EmitStats write_output(const std::vector<Asset>& assets, const ExtraFiles& extra
   EmitStats stats;
   for (const auto& f : files) stats.bytes += f.bytes.size();
   stats.files = files.size();
+
+  // The previous builds' hashed files, linked (not copied) from the output
+  // being replaced; previous.json says which build each came from.
+  if (fs::exists(output / ".assetpipe", ec)) {
+    std::set<std::string> planned;
+    for (const auto& f : files) planned.insert(f.path);
+    for (const auto& [rel, bytes] : extra) planned.insert(rel);
+    Carry carry = plan_carry(output, planned, options, static_cast<int64_t>(std::time(nullptr)));
+    for (const auto& rel : carry.files) {
+      if (util::interrupted()) break;
+      fs::path to = staging / rel;
+      fs::create_directories(to.parent_path(), ec);
+      if (::link((output / rel).c_str(), to.c_str()) != 0) {
+        fs::copy_file(output / rel, to, ec);
+        if (ec) {
+          throw Error(fmt::format("cannot carry {} of a previous build: {}; the previous output "
+                                  "is untouched (--keep-previous 0 carries nothing)",
+                                  util::printable(rel), ec.message()));
+        }
+      }
+    }
+    util::throw_if_interrupted();
+    if (!carry.builds.empty()) {
+      if (auto r = util::write_file(staging / ".assetpipe/previous.json", previous_json(carry),
+                                    extra_mtime);
+          !r) {
+        throw Error(r.error() + "; the previous output is untouched");
+      }
+    }
+  }
 
   util::throw_if_interrupted();
   // The switch: one rename (an exchange when the output exists).

@@ -11,6 +11,7 @@
 #include "assetpipe/build.h"
 #include "emit/framework_manifests.h"
 #include "emit/emit.h"
+#include "emit/previous.h"
 #include "emit/nginx_conf.h"
 #include "link/naming.h"
 #include "link/positions.h"
@@ -275,6 +276,10 @@ class Verifier {
       }
     }
     for (const auto& [format, p] : frameworks_) known.insert(p);
+    // Files carried from previous builds (--keep-previous) are listed there.
+    if (in_tree(".assetpipe/previous.json")) {
+      for (auto& f : emit::files_of_previous(bytes(".assetpipe/previous.json"))) known.insert(f);
+    }
     for (const auto& [rel, path] : tree_) {
       if (rel.starts_with(".assetpipe/") || known.contains(rel)) continue;
       if ((rel.ends_with(".br") || rel.ends_with(".gz")) &&

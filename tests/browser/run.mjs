@@ -34,12 +34,7 @@ const VIEWPORT = { width: 1280, height: 800 };
 // fails and FAILS THE SUITE when it passes (remove its entry then). Empty this
 // list as the fixes land; never change a page to hide a break.
 // ---------------------------------------------------------------------------
-const KNOWN_BREAKS = {
-  'vite-vue': {
-    deploy: 'TODO(issue 12 item 4, --keep-previous): the second deploy removes the first one\'s '
-      + 'assets/Gallery-D1blrEfN.css, so a tab from the first deploy can no longer open its lazy route',
-  },
-};
+const KNOWN_BREAKS = {};
 
 // ---------------------------------------------------------------------------
 // Small helpers
