@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <regex>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -212,4 +214,12 @@ TEST(Cli, ProgressAndColourOnATerminal) {
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << seen;
   EXPECT_THAT(seen, HasSubstr("\r\x1b[K"));  // the line is redrawn and erased
   EXPECT_THAT(seen, HasSubstr("assetpipe: "));
+  // The counts never pass their totals (the early compression, which runs
+  // while images encode, does not count into the stage in front).
+  std::regex count(R"(([a-z]+) (\d+)/(\d+))");
+  size_t counts = 0;
+  for (std::sregex_iterator it(seen.begin(), seen.end(), count), end; it != end; ++it, ++counts) {
+    EXPECT_LE(std::stoul((*it)[2]), std::stoul((*it)[3])) << (*it)[0];
+  }
+  EXPECT_GT(counts, 0u) << seen;
 }
