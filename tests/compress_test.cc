@@ -244,6 +244,22 @@ TEST(Precompress, SourceMapsGetTheirOwnEncodings) {
   ASSERT_EQ(assets[0].source_map_encodings.size(), 2u);
   EXPECT_TRUE(brotli_decode(assets[0].source_map_encodings[0].bytes) == *assets[0].source_map);
   EXPECT_TRUE(gzip_decode(assets[0].source_map_encodings[1].bytes) == *assets[0].source_map);
+  // Maps get --map-brotli-quality (default 5), the file itself --brotli-quality.
+  auto mode = emit::brotli_mode_for("app.0123456789.js.map");
+  EXPECT_EQ(assets[0].source_map_encodings[0].bytes,
+            *emit::brotli_compress(*assets[0].source_map, 5, mode));
+  EXPECT_EQ(find(assets[0].encodings, "br")->bytes,
+            *emit::brotli_compress(a.bytes, 11, emit::brotli_mode_for("app.0123456789.js")));
+  Options q9;
+  q9.map_brotli_quality = 9;
+  std::vector<Asset> again = {a};
+  emit::precompress(again, q9);
+  EXPECT_EQ(again[0].source_map_encodings[0].bytes, *emit::brotli_compress(*a.source_map, 9, mode));
+  // An input .map of its own is a map too.
+  std::vector<Asset> lone = {asset("vendor.js.map", *a.source_map)};
+  emit::precompress(lone, Options{});
+  EXPECT_EQ(find(lone[0].encodings, "br")->bytes,
+            *emit::brotli_compress(*a.source_map, 5, emit::brotli_mode_for("vendor.js.map")));
   std::set<std::string> paths;
   for (const auto& f : emit::plan(assets, Options{.originals = false})) paths.insert(f.path);
   for (const char* p :

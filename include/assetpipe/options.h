@@ -74,6 +74,7 @@ struct Options {
   bool compress_br = true;
   bool compress_gz = true;
   int brotli_quality = 11;
+  int map_brotli_quality = 5;  // source maps: only developer tools fetch them
   int gzip_level = 9;
   uint64_t compress_min_size = 256;
   double compress_max_ratio = 0.95;

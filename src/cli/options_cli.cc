@@ -92,6 +92,9 @@ void add_build_options(CLI::App& cmd, Options& o, CliState& s) {
       ->delimiter(',')
       ->allow_extra_args(false)
       ->check(CLI::IsMember({"br", "gz"}));
+  cmd.add_option("--map-brotli-quality", o.map_brotli_quality,
+                 "Brotli quality 0-11 for source maps (default 5)")
+      ->check(CLI::Range(0, 11));
   cmd.add_option("--brotli-quality", o.brotli_quality, "Brotli quality 0-11 (default 11)")
       ->check(CLI::Range(0, 11));
   cmd.add_option("--gzip-level", o.gzip_level, "gzip level 1-9 (default 9)")

@@ -113,7 +113,11 @@ std::string job_name(const Asset& a, const CompressJob& job) {
 JobResult run_job(const Asset& a, const CompressJob& job, const Options& options) {
   const std::string& input = job_input(a, job);
   std::string name = job_name(a, job);
-  auto packed = job.brotli ? brotli_compress(input, options.brotli_quality, brotli_mode_for(name))
+  // Source maps (a file's own or one of the input's) are fetched only by
+  // developer tools: cheaper brotli (README "Precompression").
+  int quality = job.source_map || name.ends_with(".map") ? options.map_brotli_quality
+                                                          : options.brotli_quality;
+  auto packed = job.brotli ? brotli_compress(input, quality, brotli_mode_for(name))
                            : gzip_compress(input, options.gzip_level);
   if (!packed) {
     throw Error(fmt::format("{}: cannot precompress: {}", util::printable(name), packed.error()));
