@@ -2,27 +2,15 @@
 #pragma once
 
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "assetpipe/asset.h"
 #include "assetpipe/diagnostics.h"
+#include "assetpipe/error.h"
 #include "assetpipe/options.h"
 
 namespace assetpipe {
-
-// A failure that stops the build. The message names the file and says what to do.
-class Error : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// A usage error (bad flag combination, output inside input): exit status 2.
-class UsageError : public Error {
- public:
-  using Error::Error;
-};
 
 struct StageTimes {
   double scan = 0, minify = 0, images = 0, link = 0, compress = 0, emit = 0;

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "assetpipe/build.h"
+#include "assetpipe/error.h"
 #include "util/file.h"
 
 namespace fs = std::filesystem;

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "assetpipe/build.h"
+#include "assetpipe/error.h"
 #include "emit/framework_manifests.h"
 #include "transform/tools.h"
 

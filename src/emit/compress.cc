@@ -13,7 +13,7 @@
 #include <zlib.h>
 #include "assetpipe/progress.h"
 
-#include "assetpipe/build.h"
+#include "assetpipe/error.h"
 #include "scan/classify.h"
 #include "util/file.h"
 #include "util/interrupt.h"

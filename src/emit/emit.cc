@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
 
-#include "assetpipe/build.h"
+#include "assetpipe/error.h"
 #include "emit/previous.h"
 #include "util/file.h"
 #include "util/interrupt.h"

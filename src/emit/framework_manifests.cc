@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "assetpipe/build.h"
+#include "assetpipe/error.h"
 #include "scan/classify.h"
 #include "util/file.h"
 #include "util/hash.h"

@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "assetpipe/build.h"
+#include "assetpipe/error.h"
 #include "emit/emit.h"
 #include "emit/framework_manifests.h"
 #include "scan/classify.h"

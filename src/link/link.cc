@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
 
-#include "assetpipe/build.h"
+#include "assetpipe/error.h"
 #include "assetpipe/progress.h"
 #include "link/graph.h"
 #include "link/naming.h"

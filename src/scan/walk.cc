@@ -11,7 +11,7 @@
 
 #include <fmt/format.h>
 
-#include "assetpipe/build.h"
+#include "assetpipe/error.h"
 #include "scan/classify.h"
 #include "util/file.h"
 

@@ -13,7 +13,7 @@
 
 #include "assetpipe/progress.h"
 
-#include "assetpipe/build.h"
+#include "assetpipe/error.h"
 #include "scan/classify.h"
 #include "transform/minify_comments.h"
 #include "transform/minify_esbuild.h"

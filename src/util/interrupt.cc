@@ -4,7 +4,7 @@
 
 #include <atomic>
 
-#include "assetpipe/build.h"
+#include "assetpipe/error.h"
 #include "util/file.h"
 
 namespace assetpipe::util {

@@ -12,7 +12,7 @@
 
 #include <fmt/format.h>
 
-#include "assetpipe/build.h"
+#include "assetpipe/error.h"
 #include "util/file.h"
 #include "util/interrupt.h"
 

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "assetpipe/build.h"
+#include "assetpipe/error.h"
 #include "emit/framework_manifests.h"
 #include "emit/emit.h"
 #include "emit/previous.h"
