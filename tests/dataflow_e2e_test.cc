@@ -39,16 +39,8 @@ const char* kBesideMap =
 TEST(Dataflow, StreamedFileIsCopiedWithItsHolesAndNamedByItsBytes) {
   TempDir tmp;
   write(tmp / "in/index.html", "<!doctype html><a href=\"media/big.bin\">download</a>\n");
-  fs::create_directories(tmp / "in/media");
   fs::path big = tmp / "in/media/big.bin";
-  {
-    std::FILE* f = std::fopen(big.c_str(), "wb");
-    ASSERT_NE(f, nullptr);
-    std::fputs("start of the file", f);
-    std::fseek(f, 96 << 20, SEEK_SET);  // a 96 MiB hole
-    std::fputs("end of the file", f);
-    std::fclose(f);
-  }
+  write_sparse(big, "start of the file", 96 << 20, "end of the file");  // a 96 MiB hole
   auto r = run_assetpipe({"build", (tmp / "in").string(), "-o", (tmp / "out").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto entry = manifest_of(tmp / "out")["assets"]["media/big.bin"];

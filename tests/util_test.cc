@@ -211,14 +211,7 @@ TEST(Util, ReadBlocksHandsOverEveryByteInPieces) {
 TEST(Util, CopyFileDataKeepsBytesHolesAndTime) {
   test::TempDir tmp;
   fs::path from = tmp / "sparse.bin";
-  {
-    std::FILE* f = std::fopen(from.c_str(), "wb");
-    ASSERT_NE(f, nullptr);
-    std::fputs("head", f);
-    std::fseek(f, 48 << 20, SEEK_SET);  // a 48 MiB hole
-    std::fputs("tail", f);
-    std::fclose(f);
-  }
+  test::write_sparse(from, "head", 48 << 20, "tail");  // a 48 MiB hole
   uint64_t size = fs::file_size(from);
   auto r = util::copy_file_data(from, tmp / "out/copy.bin", size, 1'600'000'000);
   ASSERT_TRUE(r) << r.error();
