@@ -190,6 +190,13 @@ class TaskGraph {
     tasks_.run([this] { text_task(); });
     tasks_.wait();
     util::throw_if_interrupted();
+    // Every component ran: a file never named would silently be missing.
+    if (named_ != linker_.components().members.size()) {
+      throw Error(fmt::format("internal error: {} of {} groups of files were never named; "
+                              "nothing was written (please report this)",
+                              linker_.components().members.size() - named_,
+                              linker_.components().members.size()));
+    }
     // Input maps that a same-named file claims are known only now.
     auto t = Clock::now();
     linker_.finish();
@@ -224,6 +231,7 @@ class TaskGraph {
 
   std::mutex mutex_;  // guards what follows
   bool prepared_ = false;
+  size_t named_ = 0;             // components named so far
   std::vector<char> pending_;    // per asset: its image or hash task has not ended
   std::vector<size_t> waiting_;  // per component: what it still waits for
   std::vector<std::vector<size_t>> dependents_;
@@ -335,6 +343,7 @@ class TaskGraph {
     std::vector<size_t> ready;
     {
       std::lock_guard lock(mutex_);
+      ++named_;
       for (size_t d : dependents_[c]) {
         if (--waiting_[d] == 0) ready.push_back(d);
       }
