@@ -11,6 +11,7 @@
 #include "assetpipe/error.h"
 #include "assetpipe/progress.h"
 #include "link/graph.h"
+#include "link/html_enhance.h"
 #include "link/naming.h"
 #include "link/positions.h"
 #include "link/resolve.h"
@@ -419,7 +420,11 @@ class Linker {
     }
     for (size_t m : members) {
       if (!renamed_[m]) assets_[m].output = assets_[m].logical;
-      rewrite(m);
+      if (assets_[m].kind != FileKind::Html) rewrite(m);
+    }
+    // Pages last: --sri hashes the final bytes of what they reference.
+    for (size_t m : members) {
+      if (assets_[m].kind == FileKind::Html) rewrite(m);
     }
   }
 
@@ -430,13 +435,45 @@ class Linker {
     std::optional<std::string> source_map;
     size_t edits = 0;
     std::string map_problem;
+    std::vector<EnhanceNote> enhance_notes;
   };
+
+  // A page's references as html_enhance sees them: where each stands, what
+  // it will say, and the file it names (whose bytes are final by now).
+  std::vector<EnhanceRef> enhance_refs(size_t m) {
+    std::string_view doc = assets_[m].bytes;
+    std::vector<EnhanceRef> out;
+    for (const auto& l : links_[m]) {
+      const DecodedText& u = l.ref.url;
+      if (l.map_comment || l.to_map || u.text.empty()) continue;
+      const Asset& t = assets_[l.target];
+      EnhanceRef r{u.raw.front(), u.raw.back(), "", 0, &t,
+                   t.output != t.logical || t.fingerprinted};
+      if (auto e = edit_for(m, l)) {
+        r.written = std::string(doc.substr(r.begin, e->offset - r.begin)) + e->replacement;
+        r.path_end = r.written.size();
+        size_t after = e->offset + e->old_length;
+        r.written += doc.substr(after, r.end - after);
+      } else {
+        r.written = doc.substr(r.begin, r.end - r.begin);
+        r.path_end = u.raw[l.path_end] - r.begin;
+      }
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
 
   Rendered render(size_t m) {
     const Asset& a = assets_[m];
     Rendered r{a.bytes, a.source_map};
     std::vector<Edit> edits = edits_of(m);
     r.edits = edits.size();
+    if (a.kind == FileKind::Html && enhances_html(options_)) {
+      Enhanced more = enhance_html(a.bytes, enhance_refs(m), options_);
+      edits.insert(edits.end(), more.edits.begin(), more.edits.end());
+      edits = sorted_disjoint(std::move(edits));
+      r.enhance_notes = std::move(more.notes);
+    }
     if (r.source_map) {
       auto shifted = shift_map(*r.source_map, a.bytes, edits);
       if (!shifted) {
@@ -462,6 +499,17 @@ class Linker {
       diags_.warning(a.logical, fmt::format("its source map was not adjusted to the rewritten "
                                             "references ({}); columns after them may be off",
                                             r.map_problem));
+    }
+    if (!r.enhance_notes.empty()) {
+      SourcePositions where(a);
+      for (const auto& n : r.enhance_notes) {
+        Position p = where.at(n.offset);
+        if (n.warning) {
+          diags_.warning(a.logical, n.message + p.origin, p.line, p.column);
+        } else if (options_.verbosity == Verbosity::Verbose) {
+          diags_.add({Severity::Note, a.logical, p.line, p.column, n.message + p.origin});
+        }
+      }
     }
     a.bytes = std::move(r.bytes);
     a.source_map = std::move(r.source_map);

@@ -30,6 +30,10 @@ std::string name_hash(std::string_view bytes, size_t hex_chars = 10);
 // "sha384-<base64>"
 std::string sri_sha384(std::string_view bytes);
 
+// "<algorithm>-<base64>" for the Subresource Integrity algorithms sha256,
+// sha384 and sha512; "" for any other name.
+std::string sri_digest(std::string_view bytes, std::string_view algorithm);
+
 std::string base64(std::string_view bytes);
 
 // Base64 of the SHA-512 digest (Phoenix's cache_manifest.json "sha512").

@@ -1,0 +1,55 @@
+// Making an HTML page use what the build made (issue #18), each opt-in:
+// Subresource Integrity on scripts and style sheets with hashed names
+// (--sri), width/height on images (--img-dimensions), <picture> with the
+// AVIF/WebP variants (--picture), srcset and sizes of the resized copies
+// (--image-widths). It works on the page's bytes before the
+// link stage rewrites its references and returns edits (insertions, and the
+// replacement of a stale integrity value) that are applied together with
+// the rewrites, so the page is hashed and written as served.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "assetpipe/asset.h"
+#include "assetpipe/options.h"
+#include "link/source_maps.h"
+
+namespace assetpipe::link {
+
+// A reference of the page resolved to a file of the build, as link.cc knows it.
+struct EnhanceRef {
+  size_t begin = 0;      // the URL (trimmed) is doc[begin, end) as written
+  size_t end = 0;
+  std::string written;   // what stands there once references are rewritten (raw, as in the page)
+  size_t path_end = 0;   // index into `written` where ?query#fragment starts
+  const Asset* target = nullptr;  // its final bytes, output name and variants
+  bool immutable = false;         // served under a content-hashed name
+};
+
+struct EnhanceNote {
+  size_t offset = 0;  // in the page
+  std::string message;
+  bool warning = false;  // else a note (shown with -v)
+};
+
+struct Enhanced {
+  std::vector<Edit> edits;  // sorted by offset, disjoint from each other and from the rewrites
+  std::vector<EnhanceNote> notes;
+};
+
+// Whether any of --sri, --img-dimensions, --picture, --image-widths is on.
+bool enhances_html(const Options& options);
+
+// `refs` in any order; a reference inside a tag is found by its offset.
+Enhanced enhance_html(std::string_view doc, const std::vector<EnhanceRef>& refs,
+                      const Options& options);
+
+// The value of an integrity attribute that is kept for `bytes`: true when,
+// among the values of the strongest algorithm it names (sha512 > sha384 >
+// sha256, as browsers choose), one is the digest of `bytes`. False when it
+// names none of them (the browser would not check it) or none matches.
+bool integrity_matches(std::string_view integrity, std::string_view bytes);
+
+}  // namespace assetpipe::link
