@@ -767,6 +767,15 @@ async function makePhoto(browser, file) {
       g.fillStyle = `hsla(${(i * 37) % 360}, 60%, ${30 + (i % 40)}%, 0.5)`;
       g.beginPath(); g.arc((i * 733) % 2560, (i * 397) % 1600, 10 + (i % 90), 0, 7); g.fill();
     }
+    // Grain, as a camera's sensor leaves it (deterministic).
+    const img = g.getImageData(0, 0, 2560, 1600);
+    let x = 12345;
+    for (let i = 0; i < img.data.length; i += 4) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      const n = ((x >>> 16) % 25) - 12;
+      img.data[i] += n; img.data[i + 1] += n; img.data[i + 2] += n;
+    }
+    g.putImageData(img, 0, 0);
     return c.toDataURL('image/jpeg', 0.9);
   });
   await page.close();
@@ -780,7 +789,7 @@ async function htmlFeatures(browser, bin, tmp) {
   fs.mkdirSync(input, { recursive: true });
   await makePhoto(browser, path.join(input, 'photo.jpg'));
   fs.writeFileSync(path.join(input, 'index.html'), [
-    '<!doctype html><html><head><meta name="viewport" content="width=device-width">',
+    '<!doctype html><html><head><meta name="viewport" content="width=device-width"><link rel="icon" href="data:,">',
     '<link rel="stylesheet" href="style.css">',
     '<script type="module" src="app.js"></script></head>',
     '<body><h1>Photo</h1><img src="photo.jpg" alt="a photo"></body></html>', ''].join('\n'));
