@@ -189,21 +189,26 @@ TEST(HtmlEnhanceEndToEnd, OffByDefaultAndTheSameFromEnvironmentAndConfig) {
   EXPECT_EQ(plain.find("<picture><source type="), std::string::npos);
   EXPECT_EQ(plain.find("width="), std::string::npos);
 
-  ASSERT_EQ(build(dir / "in", dir / "flags", {"--sri", "--img-dimensions", "--picture", "-j1"})
+  ASSERT_EQ(build(dir / "in", dir / "flags",
+                  {"--sri", "--img-dimensions", "--picture", "--image-widths", "100", "-j1"})
                 .exit_code,
             0);
   ASSERT_EQ(build(dir / "in", dir / "env", {"-j4"},
-                  {{"ASSETPIPE_SRI", "1"}, {"ASSETPIPE_IMG_DIMENSIONS", "true"},
-                   {"ASSETPIPE_PICTURE", "1"}})
+                  {{"ASSETPIPE_SRI", "1"},
+                   {"ASSETPIPE_IMG_DIMENSIONS", "true"},
+                   {"ASSETPIPE_PICTURE", "1"},
+                   {"ASSETPIPE_IMAGE_WIDTHS", "100"}})
                 .exit_code,
             0);
   write(dir / "assetpipe.config.json",
-        "{\"sri\": true, \"img-dimensions\": true, \"picture\": true}\n");
+        "{\"sri\": true, \"img-dimensions\": true, \"picture\": true, \"image-widths\": [100]}"
+        "\n");
   ASSERT_EQ(build(dir / "in", dir / "config", {"--config", (dir / "assetpipe.config.json").string()})
                 .exit_code,
             0);
   auto flags = snapshot(dir / "flags");
   EXPECT_NE(flags.at("index.html"), plain);
+  EXPECT_NE(flags.at("index.html").find(".100w.jpg 100w"), std::string::npos);
   EXPECT_TRUE(snapshot(dir / "env") == flags);  // and byte-identical at -j1 and -j4
   EXPECT_TRUE(snapshot(dir / "config") == flags);
 }

@@ -74,17 +74,36 @@ struct Page {
   }
 };
 
+ImageVariant kept(const std::string& format, std::string bytes = "x") {
+  return ImageVariant{format, std::move(bytes), 1, 1, ""};
+}
+ImageVariant skipped(const std::string& format) {
+  return ImageVariant{format, "", 1, 1, "larger than original"};
+}
+
 // FIPS 180-2's SHA-384 test vector for "abc", in base64.
 constexpr const char* kAbcSha384 =
     "sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn";
 
-TEST(HtmlEnhance, NothingWithoutTheOptions) {
+// Without the options, only an integrity the served file does not match changes.
+TEST(HtmlEnhance, WithoutTheOptionsOnlyAStaleIntegrityIsRepaired) {
   Page p;
-  p.doc = "<script src=\"app.js\"></script><img src=\"a.png\">";
+  p.doc =
+      "<script src=\"app.js\"></script><img src=\"a.png\">"
+      "<script src=\"sw.js\" integrity=\"sha384-stale\"></script>";
   const Asset& js = p.file("app.js", FileKind::Js, "abc", "app.1234567890.js");
+  Asset& png = p.file("a.png", FileKind::Png, write_png(photo(30, 20)), "a.1234567890.png");
+  png.variants = {kept("webp")};
+  const Asset& sw = p.file("sw.js", FileKind::Js, "abc");  // keeps its name, minified
   p.ref("app.js", js, "app.1234567890.js");
-  EXPECT_FALSE(enhances_html(p.options));
-  EXPECT_EQ(p.result(), p.doc);
+  p.ref("a.png", png, "a.1234567890.png");
+  p.ref("sw.js", sw, "sw.js");
+  std::vector<EnhanceNote> notes;
+  EXPECT_EQ(p.result(&notes), "<script src=\"app.js\"></script><img src=\"a.png\">"
+                              "<script src=\"sw.js\" integrity=\"" +
+                                  std::string(kAbcSha384) + "\"></script>");
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_TRUE(notes[0].warning);
 }
 
 TEST(HtmlEnhance, SriOnScriptsAndStyleSheetsWithHashedNames) {
@@ -207,13 +226,6 @@ TEST(HtmlEnhance, ImageDimensionsAsDisplayed) {
   ASSERT_EQ(notes.size(), 1u);
   EXPECT_FALSE(notes[0].warning);
   EXPECT_NE(notes[0].message.find("width descriptors"), std::string::npos);
-}
-
-ImageVariant kept(const std::string& format, std::string bytes = "x") {
-  return ImageVariant{format, std::move(bytes), 1, 1, ""};
-}
-ImageVariant skipped(const std::string& format) {
-  return ImageVariant{format, "", 1, 1, "larger than original"};
 }
 
 TEST(HtmlEnhance, PictureWithTheVariantsKept) {

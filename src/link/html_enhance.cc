@@ -125,7 +125,7 @@ class Enhancer {
       return;
     }
     if (tag.closing || tag.end == 0) return;  // an unterminated tag is left as it is
-    if (options_.sri && (tag.name == "script" || (tag.name == "link" && link_takes_integrity(tag)))) {
+    if (tag.name == "script" || tag.name == "link") {
       integrity(tag, ref_of(tag.find(tag.name == "script" ? "src" : "href")));
     }
     if (tag.name == "img") {
@@ -137,15 +137,20 @@ class Enhancer {
     }
   }
 
-  // --sri: a file whose name keeps its bytes (hashed) gets integrity and
-  // crossorigin; what the author wrote is kept, unless it is an integrity
-  // the served file does not have (the browser would refuse the file).
+  // An integrity the served file does not match (assetpipe minified it or
+  // rewrote its references: the browser would refuse the file) is replaced,
+  // with a warning, with or without --sri. --sri: a file whose name keeps its
+  // bytes (hashed) gets integrity and crossorigin; what the author wrote is
+  // kept.
   void integrity(const MarkupTag& tag, const EnhanceRef* r) {
-    if (!r || !r->immutable) return;
+    if (!r) return;
+    const MarkupAttribute* given = tag.find("integrity");
+    bool add_new =
+        options_.sri && r->immutable && (tag.name == "script" || link_takes_integrity(tag));
+    if (!given && !add_new) return;
     const std::string& bytes = r->target->bytes;
     std::string expected = util::sri_sha384(bytes);
     std::string add;
-    const MarkupAttribute* given = tag.find("integrity");
     if (!given) {
       add += fmt::format(" integrity=\"{}\"", expected);
     } else if (!given->value.trimmed().text.empty() &&
@@ -160,7 +165,7 @@ class Enhancer {
                        util::printable(r->target->logical), expected),
            true);
     }
-    if (!tag.find("crossorigin")) add += " crossorigin=\"anonymous\"";
+    if (add_new && !tag.find("crossorigin")) add += " crossorigin=\"anonymous\"";
     insert(tag.insert_at, add);
   }
 
@@ -333,14 +338,8 @@ class Enhancer {
 
 }  // namespace
 
-bool enhances_html(const Options& options) {
-  return options.sri || options.img_dimensions || options.picture ||
-         !options.image_widths.empty();
-}
-
 Enhanced enhance_html(std::string_view doc, const std::vector<EnhanceRef>& refs,
                       const Options& options) {
-  if (!enhances_html(options)) return {};
   return Enhancer(doc, refs, options).run();
 }
 

@@ -2,7 +2,8 @@
 // Subresource Integrity on scripts and style sheets with hashed names
 // (--sri), width/height on images (--img-dimensions), <picture> with the
 // AVIF/WebP variants (--picture), srcset and sizes of the resized copies
-// (--image-widths). It works on the page's bytes before the
+// (--image-widths); and, always, an integrity attribute that the build made
+// stale is replaced. It works on the page's bytes before the
 // link stage rewrites its references and returns edits (insertions, and the
 // replacement of a stale integrity value) that are applied together with
 // the rewrites, so the page is hashed and written as served.
@@ -39,10 +40,9 @@ struct Enhanced {
   std::vector<EnhanceNote> notes;
 };
 
-// Whether any of --sri, --img-dimensions, --picture, --image-widths is on.
-bool enhances_html(const Options& options);
-
 // `refs` in any order; a reference inside a tag is found by its offset.
+// Without any of the options, the one edit is the repair of an integrity
+// attribute that the served file does not match (a warning says so).
 Enhanced enhance_html(std::string_view doc, const std::vector<EnhanceRef>& refs,
                       const Options& options);
 

@@ -468,7 +468,7 @@ class Linker {
     Rendered r{a.bytes, a.source_map};
     std::vector<Edit> edits = edits_of(m);
     r.edits = edits.size();
-    if (a.kind == FileKind::Html && enhances_html(options_)) {
+    if (a.kind == FileKind::Html) {
       Enhanced more = enhance_html(a.bytes, enhance_refs(m), options_);
       edits.insert(edits.end(), more.edits.begin(), more.edits.end());
       edits = sorted_disjoint(std::move(edits));
