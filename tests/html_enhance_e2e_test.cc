@@ -341,8 +341,19 @@ TEST(HtmlEnhanceEndToEnd, ImageWidths) {
   EXPECT_TRUE(plain.body == read(out / (file + ".webp")));
 
   // The image's name covers its width copies: another width list renames it.
-  RunResult again = build(in, dir / "out2", {"--image-widths", "480", "--picture"});
+  RunResult again =
+      build(in, dir / "out2", {"--image-widths", "480", "--picture", "--report", "json"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
+  // The size report's best variant of the image is what its URL serves: a full-size one.
+  bool reported = false;
+  nlohmann::json report = nlohmann::json::parse(again.out);
+  for (const auto& f : report["files"]) {
+    if (!f.contains("best_variant")) continue;
+    std::string format = f["best_variant"]["format"];
+    EXPECT_TRUE(format == "webp" || format == "avif") << format;
+    reported = true;
+  }
+  EXPECT_TRUE(reported) << again.out;
   auto manifest2 = nlohmann::json::parse(read(dir / "out2/.assetpipe/manifest.json"))["assets"];
   EXPECT_NE(manifest2["big.jpg"]["file"], file);
 }
