@@ -367,7 +367,7 @@ bool integrity_matches(std::string_view integrity, std::string_view bytes) {
     }
     if (named) return false;
   }
-  return false;
+  return true;  // no algorithm a browser checks: nothing to refuse
 }
 
 }  // namespace assetpipe::link

@@ -46,10 +46,10 @@ struct Enhanced {
 Enhanced enhance_html(std::string_view doc, const std::vector<EnhanceRef>& refs,
                       const Options& options);
 
-// The value of an integrity attribute that is kept for `bytes`: true when,
-// among the values of the strongest algorithm it names (sha512 > sha384 >
-// sha256, as browsers choose), one is the digest of `bytes`. False when it
-// names none of them (the browser would not check it) or none matches.
+// Whether a browser accepts `bytes` under an integrity attribute: among the
+// values of the strongest algorithm it names (sha512 > sha384 > sha256, as
+// browsers choose) one is the digest of `bytes`, or it names none of them
+// (nothing is checked: "", "md5-...").
 bool integrity_matches(std::string_view integrity, std::string_view bytes);
 
 }  // namespace assetpipe::link
