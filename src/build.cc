@@ -1,10 +1,12 @@
-// The pipeline: scan -> transform -> link -> emit. Each stage runs its work
-// in parallel; stages are joined where their data must be complete.
+// The build: scan, then a per-file task graph (transform -> link -> emit for
+// each file as soon as what it depends on is ready), then what is made from
+// the records (manifests, nginx snippets) and the swap.
 #include "assetpipe/build.h"
 
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -22,6 +24,7 @@
 #include "emit/framework_manifests.h"
 #include "emit/manifest.h"
 #include "emit/nginx_conf.h"
+#include "emit/record.h"
 #include "link/link.h"
 #include "scan/walk.h"
 #include "transform/images.h"
@@ -90,22 +93,28 @@ void check_paths(const Options& o) {
 
 namespace {
 
-void read_all(std::vector<Asset>& assets) {
-  progress::stage("reading", assets.size());
+// Reads the files whose bytes the build holds from the start: what is
+// minified or scanned (and source maps). Images are read by their own tasks,
+// streamed files never.
+void read_loaded(std::vector<Asset>& assets, const Options& options) {
+  std::vector<size_t> todo;
+  for (size_t i = 0; i < assets.size(); ++i) {
+    if (!assets[i].streamed && !transform::wants_variants(assets[i], options)) todo.push_back(i);
+  }
+  progress::stage("reading", todo.size());
   std::mutex m;
   std::string first_error;
-  tbb::parallel_for(size_t{0}, assets.size(), [&](size_t i) {
+  tbb::parallel_for(size_t{0}, todo.size(), [&](size_t k) {
     if (util::interrupted()) return;
-    auto r = util::read_file(assets[i].source_path);
+    Asset& a = assets[todo[k]];
+    auto r = util::read_file(a.source_path);
     if (!r) {
       std::lock_guard lock(m);
-      if (first_error.empty()) {
-        first_error = fmt::format("{}: {}", util::printable(assets[i].logical), r.error());
-      }
+      if (first_error.empty()) first_error = fmt::format("{}: {}", util::printable(a.logical), r.error());
       return;
     }
-    assets[i].bytes = std::move(*r);
-    assets[i].input_size = assets[i].bytes.size();
+    a.bytes = std::move(*r);
+    a.input_size = a.bytes.size();
     progress::done();
   });
   util::throw_if_interrupted();
@@ -114,97 +123,263 @@ void read_all(std::vector<Asset>& assets) {
   }
 }
 
-// Early precompression. Image encoding is the one transform that changes
-// names late (an image's hash covers its variants), so while it runs, a copy
-// of the minified assets is linked (diagnostics discarded) and every text file
-// that reaches no JPEG/PNG through its references (its final bytes and name
-// cannot depend on the images) is precompressed. After the real link, a file
-// whose output name, bytes and map are exactly the early ones takes those
-// encodings; everything else is compressed then. Compression is deterministic,
-// so the output is the same either way.
-struct EarlyCompression {
-  // Precompressed copies; their `notes` hold only what compression noted.
-  std::map<std::string, Asset> by_logical;
-  double seconds = 0;
+// Seconds spent in one kind of task, summed over the tasks (they overlap).
+class StageClock {
+ public:
+  void add(Clock::time_point since) {
+    ns_ += std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - since).count();
+  }
+  double seconds() const { return static_cast<double>(ns_.load()) / 1e9; }
+
+ private:
+  std::atomic<int64_t> ns_{0};
 };
 
-bool wants_early_compression(const std::vector<Asset>& assets, const Options& o) {
-  if (!o.images || (!o.image_webp && !o.image_avif)) return false;
-  if (!o.compress_br && !o.compress_gz) return false;
-  return std::any_of(assets.begin(), assets.end(), [](const Asset& a) {
-    return a.kind == FileKind::Jpeg || a.kind == FileKind::Png;
-  });
+void stop_on_errors(const Diagnostics& diags, const Options& options) {
+  if (diags.error_count() > 0 || (options.strict && diags.warning_count() > 0)) {
+    throw Error(options.strict && diags.error_count() == 0
+                    ? "warnings are errors under --strict; the previous output is untouched"
+                    : "the build failed; the previous output is untouched");
+  }
 }
 
-EarlyCompression compress_early(std::vector<Asset> copy, const Options& options) {
-  EarlyCompression early;
-  auto t0 = Clock::now();
-  try {
-    Diagnostics discarded;
-    link::link(copy, options, discarded, /*report_progress=*/false);
-    // Reverse reachability from the images over the references.
-    std::map<std::string_view, size_t> index;
-    for (size_t i = 0; i < copy.size(); ++i) index.emplace(copy[i].logical, i);
-    std::vector<std::vector<size_t>> referrers(copy.size());
-    for (size_t i = 0; i < copy.size(); ++i) {
-      for (const auto& target : copy[i].imports) {
-        if (auto it = index.find(target); it != index.end()) referrers[it->second].push_back(i);
+// The per-file task graph (DESIGN.md "Data flow"). One task group runs:
+//   - the text task: minify every JS/CSS file (batched), then link::Linker::
+//     prepare() (references, the component graph);
+//   - an image task per JPEG/PNG (largest first): read, decode, encode the
+//     variants;
+//   - a hash task per streamed file: read once in blocks for its name and digests;
+//   - a naming task per component, started when everything it references is
+//     named and its images and streamed files are done: rewrite, hash, name;
+//   - a finish task per file, started when its name is final: compress, write
+//     into the staging folder, free the payload.
+// Counters are kept under one mutex: a few operations per file.
+class TaskGraph {
+ public:
+  TaskGraph(std::vector<Asset>& assets, const Options& options, Diagnostics& diags,
+            emit::Staging& staging, StageTimes& times)
+      : assets_(assets),
+        options_(options),
+        diags_(diags),
+        staging_(staging),
+        times_(times),
+        linker_(assets, options, diags, /*report_progress=*/false),
+        pending_(assets.size(), 0) {
+    for (size_t i = 0; i < assets_.size(); ++i) {
+      if (assets_[i].streamed) {
+        streamed_.push_back(i);
+        pending_[i] = 1;
+      } else if (transform::wants_variants(assets_[i], options_)) {
+        images_.push_back(i);
+        pending_[i] = 1;
       }
     }
-    std::vector<bool> affected(copy.size(), false);
-    std::vector<size_t> todo;
-    for (size_t i = 0; i < copy.size(); ++i) {
-      if (copy[i].kind == FileKind::Jpeg || copy[i].kind == FileKind::Png) {
-        affected[i] = true;
-        todo.push_back(i);
+  }
+
+  // Progress units: one per file finished, one per file transformed.
+  size_t work() const {
+    size_t n = assets_.size() + images_.size();
+    for (const Asset& a : assets_) n += transform::should_minify(a, options_) ? 1 : 0;
+    return n;
+  }
+
+  void run() {
+    order_images();
+    for (size_t k = 0; k < images_.size(); ++k) tasks_.run([this] { image_task(); });
+    for (size_t i : streamed_) tasks_.run([this, i] { stream_task(i); });
+    tasks_.run([this] { text_task(); });
+    tasks_.wait();
+    util::throw_if_interrupted();
+    // Every component ran: a file never named would silently be missing.
+    if (named_ != linker_.components().members.size()) {
+      throw Error(fmt::format("internal error: {} of {} groups of files were never named; "
+                              "nothing was written (please report this)",
+                              linker_.components().members.size() - named_,
+                              linker_.components().members.size()));
+    }
+    // Input maps that a same-named file claims are known only now.
+    auto t = Clock::now();
+    linker_.finish();
+    link_.add(t);
+    std::vector<size_t> maps;
+    for (size_t i : deferred_) {
+      if (assets_[i].map_of.empty()) maps.push_back(i);
+      else progress::done();
+    }
+    tbb::parallel_for(size_t{0}, maps.size(), [&](size_t k) { finish(maps[k]); });
+    util::throw_if_interrupted();
+    times_.minify = minify_.seconds();
+    times_.images = images_clock_.seconds();
+    times_.link = link_.seconds();
+    times_.compress = compress_.seconds();
+    times_.emit = write_.seconds();
+  }
+
+ private:
+  std::vector<Asset>& assets_;
+  const Options& options_;
+  Diagnostics& diags_;
+  emit::Staging& staging_;
+  StageTimes& times_;
+  link::Linker linker_;
+  tbb::task_group tasks_;
+
+  std::vector<size_t> images_;    // largest first, taken in order by image tasks
+  std::atomic<size_t> next_image_{0};
+  std::vector<size_t> streamed_;
+  std::vector<size_t> deferred_;  // standalone input maps: written after finish()
+
+  std::mutex mutex_;  // guards what follows
+  bool prepared_ = false;
+  size_t named_ = 0;             // components named so far
+  std::vector<char> pending_;    // per asset: its image or hash task has not ended
+  std::vector<size_t> waiting_;  // per component: what it still waits for
+  std::vector<std::vector<size_t>> dependents_;
+
+  StageClock minify_, images_clock_, link_, compress_, write_;
+
+  // Most pixels first (encoding time follows pixels), then bytes; ties keep
+  // path order. Only the header of each image is read.
+  void order_images() {
+    std::vector<uint64_t> pixels(assets_.size(), 0);
+    tbb::parallel_for(size_t{0}, images_.size(), [&](size_t k) {
+      pixels[images_[k]] = transform::probe_pixels_of_file(assets_[images_[k]].source_path);
+    });
+    std::stable_sort(images_.begin(), images_.end(), [&](size_t a, size_t b) {
+      if (pixels[a] != pixels[b]) return pixels[a] > pixels[b];
+      return assets_[a].input_size > assets_[b].input_size;
+    });
+  }
+
+  void text_task() {
+    auto t = Clock::now();
+    transform::minify(assets_, options_, diags_);
+    minify_.add(t);
+    util::throw_if_interrupted();
+    stop_on_errors(diags_, options_);  // a file that failed to minify
+    t = Clock::now();
+    linker_.prepare();
+    link_.add(t);
+    const auto& comps = linker_.components();
+    const auto& deps = linker_.dependencies();
+    std::vector<size_t> ready;
+    {
+      std::lock_guard lock(mutex_);
+      dependents_.assign(comps.members.size(), {});
+      waiting_.assign(comps.members.size(), 0);
+      for (size_t c = 0; c < comps.members.size(); ++c) {
+        waiting_[c] = deps[c].size();
+        for (size_t d : deps[c]) dependents_[d].push_back(c);
+        for (size_t m : comps.members[c]) waiting_[c] += pending_[m];
+        if (waiting_[c] == 0) ready.push_back(c);
+      }
+      prepared_ = true;
+    }
+    for (size_t c : ready) tasks_.run([this, c] { name_task(c); });
+  }
+
+  // The image's or streamed file's own work is done: its component may be ready.
+  void transformed(size_t i) {
+    std::optional<size_t> ready;
+    {
+      std::lock_guard lock(mutex_);
+      pending_[i] = 0;
+      if (prepared_) {
+        size_t c = linker_.components().component_of[i];
+        if (--waiting_[c] == 0) ready = c;
       }
     }
-    while (!todo.empty()) {
-      size_t i = todo.back();
-      todo.pop_back();
-      for (size_t r : referrers[i]) {
-        if (!affected[r]) {
-          affected[r] = true;
-          todo.push_back(r);
+    if (ready) tasks_.run([this, c = *ready] { name_task(c); });
+  }
+
+  void image_task() {
+    if (util::interrupted()) return;
+    auto t = Clock::now();
+    size_t i = images_[next_image_.fetch_add(1)];
+    Asset& a = assets_[i];
+    // A private copy while encoding: the record is shared with prepare().
+    Asset image;
+    image.logical = a.logical;
+    image.kind = a.kind;
+    auto bytes = util::read_file(a.source_path);
+    if (!bytes) {
+      throw Error(fmt::format("{}: {} (did it vanish or change during the build?)",
+                              util::printable(a.logical), bytes.error()));
+    }
+    image.bytes = std::move(*bytes);
+    progress::started(a.logical);
+    transform::ImageWork work = transform::image_variants(image, options_, diags_);
+    progress::done();
+    {
+      std::lock_guard lock(mutex_);
+      a.input_size = image.bytes.size();
+      a.bytes = std::move(image.bytes);
+      a.variants = std::move(work.variants);
+      for (auto& n : work.notes) a.notes.push_back(std::move(n));
+    }
+    images_clock_.add(t);
+    transformed(i);
+  }
+
+  void stream_task(size_t i) {
+    if (util::interrupted()) return;
+    auto t = Clock::now();
+    if (auto r = emit::hash_streamed(assets_[i], options_); !r) {
+      throw Error(r.error() + " (did it vanish or change during the build?)");
+    }
+    link_.add(t);
+    transformed(i);
+  }
+
+  void name_task(size_t c) {
+    if (util::interrupted()) return;
+    auto t = Clock::now();
+    linker_.name(c);
+    const auto& members = linker_.components().members[c];
+    for (size_t m : members) {
+      if (assets_[m].map_of.empty()) emit::seal(assets_[m], options_);
+    }
+    link_.add(t);
+    std::vector<size_t> ready;
+    {
+      std::lock_guard lock(mutex_);
+      ++named_;
+      for (size_t d : dependents_[c]) {
+        if (--waiting_[d] == 0) ready.push_back(d);
+      }
+      for (size_t m : members) {
+        if (assets_[m].kind == FileKind::SourceMap && assets_[m].map_of.empty()) {
+          deferred_.push_back(m);
         }
       }
     }
-    std::vector<Asset> independent;
-    for (size_t i = 0; i < copy.size(); ++i) {
-      if (affected[i] || !copy[i].map_of.empty()) continue;
-      copy[i].notes.clear();  // the real asset has these already
-      independent.push_back(std::move(copy[i]));
+    for (size_t d : ready) tasks_.run([this, d] { name_task(d); });
+    for (size_t m : members) {
+      const Asset& a = assets_[m];
+      if (!a.map_of.empty()) {
+        emit::free_payload(assets_[m]);  // merged into its owner's map, which has its bytes
+        progress::done();
+      } else if (a.kind != FileKind::SourceMap) {
+        tasks_.run([this, m] { finish(m); });
+      }
     }
-    emit::precompress(independent, options, /*report_progress=*/false);
-    for (auto& a : independent) early.by_logical.emplace(a.logical, std::move(a));
-  } catch (const std::exception&) {
-    // The real link and compression will report whatever went wrong.
-    early.by_logical.clear();
   }
-  early.seconds = seconds_since(t0);
-  return early;
-}
 
-void precompress_rest(std::vector<Asset>& assets, const EarlyCompression& early,
-                      const Options& options) {
-  std::vector<Asset> rest;
-  std::vector<size_t> rest_index;
-  for (size_t i = 0; i < assets.size(); ++i) {
-    Asset& a = assets[i];
-    auto it = early.by_logical.find(a.logical);
-    if (it != early.by_logical.end() && it->second.output == a.output &&
-        it->second.bytes == a.bytes && it->second.source_map == a.source_map) {
-      a.encodings = it->second.encodings;
-      a.source_map_encodings = it->second.source_map_encodings;
-      a.notes.insert(a.notes.end(), it->second.notes.begin(), it->second.notes.end());
-      continue;
-    }
-    rest.push_back(std::move(a));
-    rest_index.push_back(i);
+  // Compress, write, free.
+  void finish(size_t m) {
+    if (util::interrupted()) return;
+    Asset& a = assets_[m];
+    auto t = Clock::now();
+    emit::seal(a, options_);  // (again for a deferred map: its `file` is final now)
+    emit::precompress_one(a, options_);
+    compress_.add(t);
+    t = Clock::now();
+    staging_.write(a);
+    emit::free_payload(a);
+    write_.add(t);
+    progress::done();
   }
-  emit::precompress(rest, options);
-  for (size_t k = 0; k < rest.size(); ++k) assets[rest_index[k]] = std::move(rest[k]);
-}
+};
 
 }  // namespace
 
@@ -230,81 +405,35 @@ BuildResult build(const Options& options, Diagnostics& diags) {
   // --- scan ---
   auto t = Clock::now();
   result.assets = scan::walk(options, diags);
-  read_all(result.assets);
-  for (const auto& a : result.assets) result.bytes_in += a.bytes.size();
+  for (Asset& a : result.assets) a.streamed = emit::is_streamed(a, options);
+  emit::Staging staging(options);  // refuses an output it may not replace, before any work
+  read_loaded(result.assets, options);
+  for (const auto& a : result.assets) result.bytes_in += a.input_size;
   result.times.scan = seconds_since(t);
 
-  // --- transform ---
-  // Minification first (its tools are parallel processes of their own), then
-  // image encoding, during which the files whose final bytes cannot depend on
-  // the images are linked on a copy and precompressed early (see below).
-  size_t work = 0;
-  for (const auto& a : result.assets) {
-    bool text = a.kind == FileKind::Js || a.kind == FileKind::Css;
-    bool image = a.kind == FileKind::Jpeg || a.kind == FileKind::Png;
-    work += (text && options.minify) || (image && options.images) ? 1 : 0;
-  }
-  progress::stage("optimizing", work);
-  t = Clock::now();
-  transform::minify(result.assets, options, diags);
-  result.times.minify = seconds_since(t);
-  util::throw_if_interrupted();
-
-  EarlyCompression early;
+  // --- transform, link, compress, write: per file ---
   {
-    bool overlap = wants_early_compression(result.assets, options);
-    std::vector<Asset> copy;
-    if (overlap) copy = result.assets;  // before any image task touches them
-    tbb::task_group stage;
-    stage.run([&] {
-      auto t0 = Clock::now();
-      transform::make_image_variants(result.assets, options, diags);
-      result.times.images = seconds_since(t0);
-    });
-    if (overlap) stage.run([&] { early = compress_early(std::move(copy), options); });
-    stage.wait();  // rethrows the first exception of either
+    TaskGraph graph(result.assets, options, diags, staging, result.times);
+    progress::stage("building", graph.work());
+    graph.run();
   }
-  util::throw_if_interrupted();
+  stop_on_errors(diags, options);
 
-  // --- link ---
+  // --- emit: what is made from the records ---
   t = Clock::now();
-  progress::stage("linking", result.assets.size());
-  link::link(result.assets, options, diags);
-  result.times.link = seconds_since(t);
-  util::throw_if_interrupted();
-
-  if (diags.error_count() > 0 || (options.strict && diags.warning_count() > 0)) {
-    throw Error(options.strict && diags.error_count() == 0
-                    ? "warnings are errors under --strict; the previous output is untouched"
-                    : "the build failed; the previous output is untouched");
-  }
-
-  // A name nginx cannot serve safely stops the build before the slow compression.
-  emit::nginx_conf(result.assets, options);
-  // So does a framework manifest that would overwrite a file of the build.
-  emit::check_framework_manifest_paths(result.assets, options);
-
-  // --- compress --- (from the final bytes: after link; what was compressed
-  // early is reused where the final file is exactly what was compressed)
-  t = Clock::now();
-  precompress_rest(result.assets, early, options);
-  result.times.compress = seconds_since(t) + early.seconds;
-
-  // --- emit ---
+  staging.write_originals(result.assets);
   emit::ExtraFiles extra = emit::nginx_conf(result.assets, options);
   extra.merge(emit::framework_manifests(result.assets, options));
   std::string manifest =
       emit::manifest_json(result.assets, emit::framework_manifest_paths(options));
   if (!options.manifest_path) extra[".assetpipe/manifest.json"] = manifest;
   if (options.dry_run) {
-    for (const auto& f : emit::plan(result.assets, options)) {
-      result.files_written++;
-      result.bytes_out += f.bytes.size();
-    }
+    auto stats = staging.stats();
+    result.files_written = stats.files;
+    result.bytes_out = stats.bytes;
     result.seconds = seconds_since(start);
     return result;
   }
-  t = Clock::now();
   progress::stage("writing", 0);
   // A file outside the output is written whole before the output is replaced
   // and only renamed into place after: a failure here leaves both as they were.
@@ -315,13 +444,13 @@ BuildResult build(const Options& options, Diagnostics& diags) {
     if (auto w = f->write(manifest); !w) throw Error(w.error() + "; the previous output is untouched");
     external_manifest.emplace(std::move(*f));
   }
-  auto stats = emit::write_output(result.assets, extra, options, diags);
+  auto stats = staging.commit(extra);
   if (external_manifest) {
     if (auto r = external_manifest->commit(); !r) {
       throw Error(r.error() + " (the output was replaced; build again to bring them together)");
     }
   }
-  result.times.emit = seconds_since(t);
+  result.times.emit += seconds_since(t);
   result.files_written = stats.files;
   result.bytes_out = stats.bytes;
   result.seconds = seconds_since(start);

@@ -22,6 +22,7 @@ struct Page {
   std::string doc;
   std::deque<Asset> assets;
   std::vector<EnhanceRef> refs;
+  std::deque<Digests> digests;
   Options options;
 
   Asset& file(const std::string& logical, FileKind kind, std::string bytes,
@@ -47,6 +48,13 @@ struct Page {
     if (r.path_end == std::string::npos) r.path_end = written.size();
     r.target = &target;
     r.immutable = target.output != target.logical || target.fingerprinted;
+    // What link.cc keeps of a file when it is named.
+    if (target.kind == FileKind::Js || target.kind == FileKind::Css) {
+      r.digests = &digests.emplace_back(digests_of(target.bytes));
+    }
+    if (target.kind == FileKind::Jpeg || target.kind == FileKind::Png) {
+      r.size = transform::probe_display_size(target.bytes);
+    }
     refs.push_back(std::move(r));
   }
 
@@ -179,16 +187,16 @@ TEST(HtmlEnhance, IntegrityMatchesAsBrowsersChoose) {
   std::string s256 = util::sri_digest("abc", "sha256"), s384 = util::sri_digest("abc", "sha384"),
               s512 = util::sri_digest("abc", "sha512");
   EXPECT_EQ(s384, kAbcSha384);
-  EXPECT_TRUE(integrity_matches(s256, "abc"));
-  EXPECT_TRUE(integrity_matches("  " + s384 + "?ct=application/javascript ", "abc"));
-  EXPECT_TRUE(integrity_matches("sha384-old " + s384, "abc"));
+  EXPECT_TRUE(integrity_matches(s256, digests_of("abc")));
+  EXPECT_TRUE(integrity_matches("  " + s384 + "?ct=application/javascript ", digests_of("abc")));
+  EXPECT_TRUE(integrity_matches("sha384-old " + s384, digests_of("abc")));
   // The strongest algorithm named decides: a right sha256 beside a wrong sha512 fails.
-  EXPECT_FALSE(integrity_matches(s256 + " sha512-wrong", "abc"));
-  EXPECT_TRUE(integrity_matches("sha256-wrong " + s512, "abc"));
-  EXPECT_FALSE(integrity_matches(s384, "abd"));
+  EXPECT_FALSE(integrity_matches(s256 + " sha512-wrong", digests_of("abc")));
+  EXPECT_TRUE(integrity_matches("sha256-wrong " + s512, digests_of("abc")));
+  EXPECT_FALSE(integrity_matches(s384, digests_of("abd")));
   // No algorithm a browser checks: nothing to refuse (and nothing replaced).
-  EXPECT_TRUE(integrity_matches("md5-xyz sha999-x", "abc"));
-  EXPECT_TRUE(integrity_matches("", "abc"));
+  EXPECT_TRUE(integrity_matches("md5-xyz sha999-x", digests_of("abc")));
+  EXPECT_TRUE(integrity_matches("", digests_of("abc")));
 }
 
 TEST(HtmlEnhance, ImageDimensionsAsDisplayed) {

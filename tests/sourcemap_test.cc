@@ -339,3 +339,17 @@ TEST(SourceMapLimits, LinesAndSegmentsAreBoundedByTheMappedFile) {
   auto map = sm::decode(R"({"version":3,"sources":["x"],"names":[],"mappings":";;;;;;"})", limits);
   EXPECT_FALSE(map);
 }
+
+TEST(SourceMap, FileFieldIsReadWithoutTheRest) {
+  EXPECT_EQ(sm::file_field(R"({"version":3,"file":"app.js","sources":["a.ts"],"mappings":"AAAA"})"),
+            "app.js");
+  // webpack writes it last; nested objects before it are skipped.
+  EXPECT_EQ(sm::file_field(R"({"version":3,"x_google":{"file":"no"},"sections":[{"file":"no"}],)"
+                           R"("mappings":"","file":"bundle.js"})"),
+            "bundle.js");
+  EXPECT_EQ(sm::file_field(R"({"version":3,"mappings":""})"), std::nullopt);
+  EXPECT_EQ(sm::file_field(R"({"file":7})"), std::nullopt);
+  EXPECT_EQ(sm::file_field(R"(["file","x"])"), std::nullopt);
+  EXPECT_EQ(sm::file_field("not json {"), std::nullopt);
+  EXPECT_EQ(sm::file_field(""), std::nullopt);
+}

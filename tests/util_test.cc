@@ -6,6 +6,7 @@
 #include "util/output_siblings.h"
 #include "assetpipe/build.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -153,4 +154,79 @@ TEST(OutputSiblings, LockFileIsRemovedAndATakerAfterwardsGetsItAgain) {
   waiter.join();
   EXPECT_TRUE(got);
   EXPECT_FALSE(fs::exists(lock_file));
+}
+
+TEST(Util, NameHasherInPiecesIsTheWholeField) {
+  std::string bytes(3'000'001, 'x');
+  for (size_t i = 0; i < bytes.size(); i += 7) bytes[i] = static_cast<char>(i);
+  util::NameHasher whole, pieces;
+  whole.add("bytes");
+  whole.add(bytes);
+  pieces.add("bytes");
+  pieces.begin_field(bytes.size());
+  for (size_t at = 0; at < bytes.size(); at += 65'536) {
+    pieces.update(std::string_view(bytes).substr(at, 65'536));
+  }
+  EXPECT_EQ(whole.hex(32), pieces.hex(32));
+  util::NameHasher other;
+  other.add("bytes");
+  other.begin_field(bytes.size() - 1);
+  other.update(std::string_view(bytes).substr(0, bytes.size() - 1));
+  EXPECT_NE(whole.hex(32), other.hex(32));
+}
+
+TEST(Util, DigestStreamIsTheWholeDigest) {
+  std::string bytes = "the quick brown fox jumps over the lazy dog, several times over";
+  util::DigestStream d(true);
+  d.update(std::string_view(bytes).substr(0, 10));
+  d.update(std::string_view(bytes).substr(10));
+  EXPECT_EQ(d.sri_sha384(), util::sri_sha384(bytes));
+  EXPECT_EQ(d.sha512_base64(), util::sha512_base64(bytes));
+  util::DigestStream no512(false);
+  no512.update(bytes);
+  EXPECT_EQ(no512.sri_sha384(), util::sri_sha384(bytes));
+  EXPECT_EQ(no512.sha512_base64(), "");
+}
+
+TEST(Util, ReadBlocksHandsOverEveryByteInPieces) {
+  test::TempDir tmp;
+  std::string bytes(5 * (1 << 20) + 123, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 31);
+  test::write(tmp / "f", bytes);
+  std::string seen;
+  size_t largest = 0;
+  auto n = util::read_blocks(tmp / "f", [&](std::string_view piece) {
+    seen.append(piece);
+    largest = std::max(largest, piece.size());
+  });
+  ASSERT_TRUE(n) << n.error();
+  EXPECT_EQ(*n, bytes.size());
+  EXPECT_EQ(seen, bytes);
+  EXPECT_LE(largest, size_t{1} << 20);
+  auto missing = util::read_blocks(tmp / "nope", [](std::string_view) {});
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().find("nope"), std::string::npos);
+}
+
+TEST(Util, CopyFileDataKeepsBytesHolesAndTime) {
+  test::TempDir tmp;
+  fs::path from = tmp / "sparse.bin";
+  test::write_sparse(from, "head", 48 << 20, "tail");  // a 48 MiB hole
+  uint64_t size = fs::file_size(from);
+  auto r = util::copy_file_data(from, tmp / "out/copy.bin", size, 1'600'000'000);
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(test::read(tmp / "out/copy.bin"), test::read(from));
+  struct stat in {}, out {};
+  ASSERT_EQ(::stat(from.c_str(), &in), 0);
+  ASSERT_EQ(::stat((tmp / "out/copy.bin").c_str(), &out), 0);
+  EXPECT_EQ(out.st_mtim.tv_sec, 1'600'000'000);
+  // The hole stays a hole (where the source has one): far fewer blocks than bytes.
+  if (in.st_blocks * 512 < static_cast<blkcnt_t>(size / 2)) {
+    EXPECT_LT(out.st_blocks * 512, static_cast<blkcnt_t>(size / 2));
+  }
+  // A file that changed size since it was listed is refused, naming it.
+  auto changed = util::copy_file_data(from, tmp / "out/again.bin", size - 1, 0);
+  ASSERT_FALSE(changed);
+  EXPECT_NE(changed.error().find("sparse.bin"), std::string::npos);
+  EXPECT_NE(changed.error().find("changed during the build"), std::string::npos);
 }

@@ -3,7 +3,8 @@
 rounds, output bytes of each tree, and the limit (encoder CPU time / cores).
 
 Input: a runs folder written by bench/run, holding for each round i
-  assetpipe-i.rusage   "<wall> <user> <sys>" from /usr/bin/time -f '%e %U %S'
+  assetpipe-i.rusage   "<wall> <user> <sys> [<max rss KB>]" from /usr/bin/time -f '%e %U %S %M'
+  peer-i.rss           "<max rss KB>" of the peer pipeline's largest process (optional)
   assetpipe-i.log      assetpipe's output, with its "timings: scan Xs, ..." line
   peer-i.times         bench/peer-pipeline --times: "<stage> <wall> <cpu> <encoder cpu>"
 plus info.json (settings, machine, versions) and the two output trees of the last round.
@@ -40,7 +41,9 @@ def fail(message):
 def read_assetpipe_round(runs, i):
     with open(os.path.join(runs, f"assetpipe-{i}.rusage")) as f:
         # /usr/bin/time may print "Command exited with non-zero status" first: take the last line.
-        wall, user, system = (float(x) for x in f.read().strip().splitlines()[-1].split())
+        fields = [float(x) for x in f.read().strip().splitlines()[-1].split()]
+    wall, user, system = fields[:3]
+    rss_kb = fields[3] if len(fields) > 3 else None
     with open(os.path.join(runs, f"assetpipe-{i}.log")) as f:
         log = f.read()
     m = TIMINGS_RE.search(log)
@@ -52,7 +55,8 @@ def read_assetpipe_round(runs, i):
         stages[name] = float(value.rstrip("s"))
     stages["internal total"] = float(m.group(2))
     warnings = [l for l in log.splitlines() if WARNING_RE.search(l)]
-    return {"wall": wall, "cpu": user + system, "stages": stages, "warnings": warnings}
+    return {"wall": wall, "cpu": user + system, "rss_kb": rss_kb, "stages": stages,
+            "warnings": warnings}
 
 
 def read_peer_round(runs, i):
@@ -66,7 +70,12 @@ def read_peer_round(runs, i):
             name, wall, c, e = line.split()
             stages[name], cpu[name], encoder[name] = float(wall), float(c), float(e)
     total = stages.pop("total")
-    return {"wall": total, "cpu": cpu.pop("total"), "encoder_cpu": encoder.pop("total"),
+    rss_kb = None
+    rss_path = os.path.join(runs, f"peer-{i}.rss")
+    if os.path.exists(rss_path):
+        with open(rss_path) as f:
+            rss_kb = float(f.read().strip().splitlines()[-1])
+    return {"wall": total, "rss_kb": rss_kb, "cpu": cpu.pop("total"), "encoder_cpu": encoder.pop("total"),
             "stages": stages, "stage_encoder_cpu": encoder, "tool_cpu": tools}
 
 
@@ -172,6 +181,8 @@ def summarize(runs, rounds, info):
                   "ratio": median(total_ratios), "ratios": total_ratios},
         "assetpipe_cpu_s": median([r["cpu"] for r in ap]),
         "peer_cpu_s": median([r["cpu"] for r in peer]),
+        "assetpipe_rss_mb": median_or_none([r["rss_kb"] for r in ap]),
+        "peer_rss_mb": median_or_none([r["rss_kb"] for r in peer]),
         "peer_encoder_cpu_s": median(encoder),
         "peer_encoder_cpu_by_stage_s": {s: median([r["stage_encoder_cpu"].get(s, 0.0) for r in peer])
                                         for s in PEER_STAGES},
@@ -195,6 +206,12 @@ def summarize(runs, rounds, info):
         "within_1.15x_of_limit": result["assetpipe_over_limit"] <= 1.15,
     }
     return result
+
+
+def median_or_none(values_kb):
+    """Median in MiB of the values that were measured, or None."""
+    known = [v / 1024 for v in values_kb if v is not None]
+    return median(known) if known else None
 
 
 def render(r):
@@ -227,6 +244,10 @@ def render(r):
                f"(its own floor: {r['assetpipe_cpu_s'] / info['jobs'] / r['limit_s']:.2f}x the limit)"
                if r["limit_s"] > 0 else
                f"CPU time (user+sys): assetpipe {r['assetpipe_cpu_s']:.2f}s, peer {r['peer_cpu_s']:.2f}s")
+    if r.get("assetpipe_rss_mb") is not None:
+        peer_rss = r.get("peer_rss_mb")
+        out.append(f"peak RSS (largest process, median): assetpipe {r['assetpipe_rss_mb']:.0f} MiB, peer "
+                   + (f"{peer_rss:.0f} MiB" if peer_rss is not None else "not measured"))
     st = r["assetpipe_stage_medians_s"]
     out.append("assetpipe --timings (medians): " + ", ".join(f"{s} {st[s]:.2f}s" for s in AP_STAGES)
                + f", total {st['internal total']:.2f}s")

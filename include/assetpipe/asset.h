@@ -29,19 +29,35 @@ const char* to_string(FileKind kind);
 // An image variant (WebP/AVIF) written beside the image: <final name>.<format>.
 struct ImageVariant {
   std::string format;  // "webp" or "avif"
-  std::string bytes;   // encoded bytes; empty when skipped
+  std::string bytes;   // encoded bytes; empty when skipped (and once written: see Asset)
   int width = 0;
   int height = 0;
   std::string skipped;  // reason when not kept ("larger than original"), else empty
+  uint64_t size = 0;    // bytes.size(), kept after the bytes are freed
 };
 
 // A precompressed encoding written beside the file: <final name>.br / .gz.
 struct Encoding {
   std::string name;    // "br" or "gzip"
   std::string suffix;  // ".br" or ".gz"
-  std::string bytes;
+  std::string bytes;   // freed once written (see Asset)
+  uint64_t size = 0;   // bytes.size(), kept after the bytes are freed
 };
 
+// What the manifests, the report and the nginx snippets need of a file's
+// final bytes, kept in the record after the bytes are freed.
+struct Digest {
+  uint64_t size = 0;
+  std::string integrity;  // "sha384-<base64>" (Subresource Integrity)
+  std::string sha512;     // base64 SHA-512, only when a manifest format needs it (phoenix)
+};
+
+// One file: a small *record* kept for the whole build (path, kind, flags,
+// final name, digests, variant and encoding sizes) and a *payload* (`bytes`,
+// `source_map`'s text, the variants' and encodings' bytes) that lives only
+// until the file is written into the staging folder. After that the payload
+// strings are empty (a map keeps has_value()) and the record fields below
+// (`digest`, `map_digest`, the sizes) say what was written.
 struct Asset {
   // Input-relative path with '/' separators: the manifest key.
   std::string logical;
@@ -52,6 +68,11 @@ struct Asset {
   bool fingerprinted = false;  // a bundler already put a content hash in its name
   int64_t mtime = 0;           // seconds since the epoch, written to every output file
   uint64_t input_size = 0;     // bytes as read from the input (set when they are read)
+  // No stage reads or changes this file (video, fonts, archives, big files):
+  // its bytes are never held; it is hashed while read in blocks and copied
+  // (copy_file_range) into the output. See build.cc and emit/stream.h.
+  bool streamed = false;
+  std::string streamed_hash;  // of a streamed file: its name's content hash
 
   // Current bytes: original after scan, transformed after transform, final after link.
   std::string bytes;
@@ -73,6 +94,8 @@ struct Asset {
 
   // Output-relative path with '/' separators, set by the link stage.
   std::string output;
+  Digest digest;      // of the final bytes (emit::seal)
+  Digest map_digest;  // of the final source map, when there is one
   // Transform notes shown with -v ("minified 1234 -> 567").
   std::vector<std::string> notes;
 };

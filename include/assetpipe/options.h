@@ -59,6 +59,9 @@ struct Options {
   std::string js_target = "es2020";
   std::string css_targets;  // browserslist query; empty: nearest package.json, else "defaults"
   std::vector<std::string> no_minify_globs;
+  // A minified result that saves less than this fraction of the input is not
+  // used: the input's bytes and its own map are kept (already-minified bundles).
+  double min_minify_saving = 0.01;
   SourceMapMode sourcemap = SourceMapMode::External;
   std::string legal_comments = "inline";
   unsigned tool_timeout_seconds = 120;

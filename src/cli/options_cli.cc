@@ -66,6 +66,9 @@ void add_build_options(CLI::App& cmd, Options& o, CliState& s) {
   cmd.add_option("--js-target", o.js_target, "esbuild --target (default es2020)");
   cmd.add_option("--css-targets", o.css_targets,
                  "browserslist query for lightningcss (default: package.json, else defaults)");
+  cmd.add_option("--min-minify-saving", o.min_minify_saving,
+                 "Keep a minified result only when smaller by this fraction (default 0.01)")
+      ->check(CLI::Range(0.0, 1.0));
   cmd.add_option("--no-minify-glob", o.no_minify_globs, "Glob of files not to minify (repeatable)")
       ->allow_extra_args(false);
   cmd.add_option("--sourcemap", s.sourcemap, "external|none (default external)")

@@ -56,7 +56,7 @@ nlohmann::json size_report(const BuildResult& r) {
     if (a.map_of.empty()) list.push_back(&a);
   }
   std::sort(list.begin(), list.end(), [](const Asset* a, const Asset* b) {
-    if (a->bytes.size() != b->bytes.size()) return a->bytes.size() > b->bytes.size();
+    if (a->digest.size != b->digest.size) return a->digest.size > b->digest.size;
     return a->output < b->output;
   });
   nlohmann::json files = nlohmann::json::array();
@@ -66,22 +66,22 @@ nlohmann::json size_report(const BuildResult& r) {
     f["input"] = a->logical;
     f["file"] = a->output;
     f["input_size"] = a->input_size;
-    f["size"] = a->bytes.size();
-    uint64_t best = a->bytes.size();
+    f["size"] = a->digest.size;
+    uint64_t best = a->digest.size;
     for (const auto& e : a->encodings) {
-      f[e.name] = e.bytes.size();
-      best = std::min<uint64_t>(best, e.bytes.size());
-      (e.name == "br" ? t_br : t_gz) += e.bytes.size();
+      f[e.name] = e.size;
+      best = std::min<uint64_t>(best, e.size);
+      (e.name == "br" ? t_br : t_gz) += e.size;
     }
     const ImageVariant* best_variant = nullptr;
     for (const auto& v : a->variants) {
       // A --image-widths copy is another picture (smaller), not what the URL serves.
       if (!v.skipped.empty() || transform::width_of_format(v.format) > 0) continue;
-      if (!best_variant || v.bytes.size() < best_variant->bytes.size()) best_variant = &v;
+      if (!best_variant || v.size < best_variant->size) best_variant = &v;
     }
     if (best_variant) {
-      f["best_variant"] = {{"format", best_variant->format}, {"size", best_variant->bytes.size()}};
-      best = std::min<uint64_t>(best, best_variant->bytes.size());
+      f["best_variant"] = {{"format", best_variant->format}, {"size", best_variant->size}};
+      best = std::min<uint64_t>(best, best_variant->size);
     }
     f["saving"] = a->input_size == 0
                       ? 0.0
@@ -89,7 +89,7 @@ nlohmann::json size_report(const BuildResult& r) {
                                                        static_cast<double>(a->input_size))) /
                             1000.0;
     t_in += a->input_size;
-    t_size += a->bytes.size();
+    t_size += a->digest.size;
     t_best += best;
     files.push_back(std::move(f));
   }
@@ -160,13 +160,13 @@ util::Result<util::Ok> Printer::summary(const BuildResult& r,
       std::string extra;
       for (const auto& n : a.notes) extra += "; " + n;
       fmt::print(text, "{} {} ({}){}\n", util::printable(a.logical), util::printable(fate),
-                 human_bytes(a.bytes.size()), extra);
+                 human_bytes(a.map_of.empty() ? a.digest.size : a.input_size), extra);
     }
   }
   if (options_.dry_run && options_.verbosity != Verbosity::Quiet) {
     for (const auto& f : emit::plan(r.assets, options_)) {
       fmt::print(text, "would write {} ({})\n", util::printable(f.path),
-                 human_bytes(f.bytes.size()));
+                 human_bytes(f.size));
     }
   }
   nlohmann::json report = size_report(r);

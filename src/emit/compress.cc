@@ -130,7 +130,8 @@ JobResult run_job(const Asset& a, const CompressJob& job, const Options& options
                         job.source_map ? "source map " : "", label, input.size(), packed->size(),
                         options.compress_max_ratio)};
   }
-  return {Encoding{label, job.brotli ? ".br" : ".gz", std::move(*packed)}, ""};
+  uint64_t size = packed->size();
+  return {Encoding{label, job.brotli ? ".br" : ".gz", std::move(*packed), size}, ""};
 }
 
 }  // namespace
@@ -226,27 +227,80 @@ std::string precompress_skip_reason(std::string_view name, std::string_view byte
   return "";
 }
 
-std::vector<CompressJob> plan_precompression(const std::vector<Asset>& assets,
-                                             const Options& options) {
-  std::vector<CompressJob> jobs;
-  auto add = [&](size_t i, bool source_map, size_t size) {
+namespace {
+
+// The jobs of one asset (index `i`), unsorted.
+void add_jobs(std::vector<CompressJob>& jobs, const Asset& a, size_t i, const Options& options) {
+  auto add = [&](bool source_map, size_t size) {
     if (options.compress_br) jobs.push_back({i, source_map, true, size});
     if (options.compress_gz) jobs.push_back({i, source_map, false, size});
   };
-  for (size_t i = 0; i < assets.size(); ++i) {
-    const Asset& a = assets[i];
-    if (!a.map_of.empty()) continue;  // emitted inside its owner's map
-    std::string name = a.output.empty() ? a.logical : a.output;
-    if (precompress_skip_reason(name, a.bytes, options).empty()) add(i, false, a.bytes.size());
-    if (a.source_map && precompress_skip_reason(name + ".map", *a.source_map, options).empty()) {
-      add(i, true, a.source_map->size());
-    }
+  if (!a.map_of.empty()) return;  // emitted inside its owner's map
+  if (a.streamed) return;         // not read: not a candidate (emit/record.h)
+  std::string name = a.output.empty() ? a.logical : a.output;
+  if (precompress_skip_reason(name, a.bytes, options).empty()) add(false, a.bytes.size());
+  if (a.source_map && precompress_skip_reason(name + ".map", *a.source_map, options).empty()) {
+    add(true, a.source_map->size());
   }
-  // Brotli at high quality is ~50x slower per byte than gzip -9: weigh it so.
+}
+
+// Brotli at high quality is ~50x slower per byte than gzip -9: weigh it so.
+void most_expensive_first(std::vector<CompressJob>& jobs) {
   auto cost = [](const CompressJob& j) { return j.size * (j.brotli ? 50 : 1); };
   std::stable_sort(jobs.begin(), jobs.end(),
                    [&](const CompressJob& x, const CompressJob& y) { return cost(x) > cost(y); });
+}
+
+void note_content_skip(Asset& a, const Options& options) {
+  if (a.streamed) return;
+  std::string reason =
+      precompress_skip_reason(a.output.empty() ? a.logical : a.output, a.bytes, options);
+  if (reason.starts_with("the content")) a.notes.push_back("not precompressed: " + reason);
+}
+
+// Moves the results into their assets in a fixed order (br before gzip),
+// whatever order the jobs ran in.
+void assemble(std::vector<Asset*> assets, const std::vector<CompressJob>& jobs,
+              std::vector<JobResult>& results) {
+  std::vector<size_t> order(jobs.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+    const auto &a = jobs[x], &b = jobs[y];
+    return std::tie(a.asset, a.source_map, b.brotli) < std::tie(b.asset, b.source_map, a.brotli);
+  });
+  for (size_t k : order) {
+    Asset& a = *assets[jobs[k].asset];
+    if (!results[k].note.empty()) a.notes.push_back(std::move(results[k].note));
+    if (!results[k].kept) continue;
+    auto& list = jobs[k].source_map ? a.source_map_encodings : a.encodings;
+    list.push_back(std::move(*results[k].kept));
+  }
+}
+
+}  // namespace
+
+std::vector<CompressJob> plan_precompression(const std::vector<Asset>& assets,
+                                             const Options& options) {
+  std::vector<CompressJob> jobs;
+  for (size_t i = 0; i < assets.size(); ++i) add_jobs(jobs, assets[i], i, options);
+  most_expensive_first(jobs);
   return jobs;
+}
+
+void precompress_one(Asset& a, const Options& options) {
+  if (!options.compress_br && !options.compress_gz) return;
+  a.encodings.clear();
+  a.source_map_encodings.clear();
+  note_content_skip(a, options);
+  std::vector<CompressJob> jobs;
+  add_jobs(jobs, a, 0, options);
+  most_expensive_first(jobs);
+  std::vector<JobResult> results(jobs.size());
+  tbb::parallel_for(size_t{0}, jobs.size(), [&](size_t k) {
+    util::throw_if_interrupted();
+    results[k] = run_job(a, jobs[k], options);
+  });
+  assemble({&a}, jobs, results);
 }
 
 void precompress(std::vector<Asset>& assets, const Options& options, bool report_progress) {
@@ -255,11 +309,7 @@ void precompress(std::vector<Asset>& assets, const Options& options, bool report
     a.encodings.clear();
     a.source_map_encodings.clear();
   }
-  for (Asset& a : assets) {
-    std::string reason =
-        precompress_skip_reason(a.output.empty() ? a.logical : a.output, a.bytes, options);
-    if (reason.starts_with("the content")) a.notes.push_back("not precompressed: " + reason);
-  }
+  for (Asset& a : assets) note_content_skip(a, options);
   std::vector<CompressJob> jobs = plan_precompression(assets, options);
   std::vector<JobResult> results(jobs.size());
   // Each worker takes the next job in order: the biggest start first.
@@ -277,21 +327,9 @@ void precompress(std::vector<Asset>& assets, const Options& options, bool report
       },
       tbb::simple_partitioner());
   util::throw_if_interrupted();
-
-  // Assemble in a fixed order (br before gzip) whatever order the jobs ran in.
-  std::vector<size_t> order(jobs.size());
-  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
-  std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
-    const auto &a = jobs[x], &b = jobs[y];
-    return std::tie(a.asset, a.source_map, b.brotli) < std::tie(b.asset, b.source_map, a.brotli);
-  });
-  for (size_t k : order) {
-    Asset& a = assets[jobs[k].asset];
-    if (!results[k].note.empty()) a.notes.push_back(std::move(results[k].note));
-    if (!results[k].kept) continue;
-    auto& list = jobs[k].source_map ? a.source_map_encodings : a.encodings;
-    list.push_back(std::move(*results[k].kept));
-  }
+  std::vector<Asset*> pointers;
+  for (Asset& a : assets) pointers.push_back(&a);
+  assemble(std::move(pointers), jobs, results);
 }
 
 }  // namespace assetpipe::emit

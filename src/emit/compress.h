@@ -47,6 +47,10 @@ std::vector<CompressJob> plan_precompression(const std::vector<Asset>& assets,
 // kept by the rules of docs/compress.md, in parallel over the TBB pool,
 // largest jobs first. Notes why a candidate was skipped in asset.notes.
 // Throws Error naming the file if a compressor fails.
+// precompress() of one asset, its jobs in parallel: for the per-file task
+// graph, where a file is compressed as soon as its name is final.
+void precompress_one(Asset& asset, const Options& options);
+
 // `report_progress`: false for work in the background of another stage (the
 // early compression), so that the progress line shows the stage in front.
 void precompress(std::vector<Asset>& assets, const Options& options, bool report_progress = true);

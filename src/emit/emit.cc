@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <mutex>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -26,15 +28,15 @@ std::vector<PlannedFile> plan(const std::vector<Asset>& assets, const Options& o
   std::vector<PlannedFile> files;
   for (const Asset& a : assets) {
     if (!a.map_of.empty()) continue;  // emitted as its owner's <output>.map
-    files.push_back({a.output, a.bytes, a.mtime});
-    if (a.source_map) files.push_back({a.output + ".map", *a.source_map, a.mtime});
+    files.push_back({a.output, a.digest.size});
+    if (a.source_map) files.push_back({a.output + ".map", a.map_digest.size});
     for (const auto& e : a.source_map_encodings) {
-      files.push_back({a.output + ".map" + e.suffix, e.bytes, a.mtime});
+      files.push_back({a.output + ".map" + e.suffix, e.size});
     }
     for (const auto& v : a.variants) {
-      if (v.skipped.empty()) files.push_back({a.output + "." + v.format, v.bytes, a.mtime});
+      if (v.skipped.empty()) files.push_back({a.output + "." + v.format, v.size});
     }
-    for (const auto& e : a.encodings) files.push_back({a.output + e.suffix, e.bytes, a.mtime});
+    for (const auto& e : a.encodings) files.push_back({a.output + e.suffix, e.size});
   }
   std::map<std::string_view, size_t> seen;
   for (size_t i = 0; i < files.size(); ++i) {
@@ -53,10 +55,10 @@ std::vector<PlannedFile> plan(const std::vector<Asset>& assets, const Options& o
   for (const Asset& a : assets) {
     if (!is_renamed_original(a)) continue;
     if (seen.count(a.logical)) continue;
-    originals.push_back({a.logical, a.bytes, a.mtime});
+    originals.push_back({a.logical, a.digest.size});
     for (const auto& e : a.encodings) {
       std::string path = a.logical + e.suffix;
-      if (!seen.count(path)) originals.push_back({path, e.bytes, a.mtime});
+      if (!seen.count(path)) originals.push_back({path, e.size});
     }
   }
   std::set<std::string> taken;
@@ -86,64 +88,177 @@ void check_output_replaceable(const fs::path& output) {
       util::printable(output.string())));
 }
 
-EmitStats write_output(const std::vector<Asset>& assets, const ExtraFiles& extra,
-                       const Options& options, Diagnostics& /*diags*/) {
-  fs::path output = util::normal_output(options.output);
+struct Staging::Impl {
+  const Options& options;
+  fs::path output;
+  fs::path staging;  // empty on a dry run
+  std::optional<util::StagingGuard> guard;
+  mutable std::mutex mutex;
+  std::map<std::string, std::string> owner_of;  // claimed path -> the input file writing it
+  std::set<std::string> asset_outputs;          // claimed as an asset's own file
+  EmitStats stats;
+
+  explicit Impl(const Options& o) : options(o) {}
+
+  // The one collision rule: two files of the build at one path.
+  void claim(const std::string& path, const Asset& a, bool own_file) {
+    std::lock_guard lock(mutex);
+    auto [it, inserted] = owner_of.emplace(path, a.logical);
+    if (inserted) {
+      if (own_file) asset_outputs.insert(path);
+      return;
+    }
+    if (own_file && asset_outputs.count(path)) {
+      // In path order, so the message is the same at any -j.
+      auto [first, second] = std::minmax(it->second, a.logical);
+      throw Error(fmt::format("{} and {} would both be written as {}; rename one of them",
+                              util::printable(first), util::printable(second),
+                              util::printable(path)));
+    }
+    throw Error(fmt::format(
+        "{}: two outputs would be written at this path (an input file has the name of a "
+        "generated file: a precompressed .br/.gz, an image variant or a source map); remove "
+        "the input copy or rename it",
+        util::printable(path)));
+  }
+
+  void count(uint64_t bytes) {
+    std::lock_guard lock(mutex);
+    stats.files++;
+    stats.bytes += bytes;
+  }
+
+  void put(const std::string& path, std::string_view bytes, int64_t mtime) {
+    count(bytes.size());
+    if (staging.empty()) return;
+    util::throw_if_interrupted();
+    if (auto r = util::write_file(staging / path, bytes, mtime); !r) {
+      throw Error(r.error() + "; the previous output is untouched");
+    }
+  }
+
+  void copy(const fs::path& from, const std::string& path, uint64_t size, int64_t mtime) {
+    count(size);
+    if (staging.empty()) return;
+    util::throw_if_interrupted();
+    if (auto r = util::copy_file_data(from, staging / path, size, mtime); !r) {
+      throw Error(r.error() + "; the previous output is untouched");
+    }
+  }
+};
+
+Staging::Staging(const Options& options) : impl_(std::make_unique<Impl>(options)) {
+  if (options.dry_run) return;
+  impl_->output = util::normal_output(options.output);
   std::error_code ec;
-  fs::create_directories(output.parent_path(), ec);
+  fs::create_directories(impl_->output.parent_path(), ec);
   if (ec) {
     throw Error(fmt::format("cannot create the output's parent folder {}: {}",
-                            util::printable(output.parent_path().string()), ec.message()));
+                            util::printable(impl_->output.parent_path().string()), ec.message()));
   }
-  check_output_replaceable(output);
-
-  std::vector<PlannedFile> files = plan(assets, options);
-  fs::path staging = util::make_sibling_dir(output, "staging");
-  util::StagingGuard guard(staging);  // removed on any exit but success (and on Ctrl-C)
-
-  // Folders first (serially), then files in parallel.
+  check_output_replaceable(impl_->output);
+  impl_->staging = util::make_sibling_dir(impl_->output, "staging");
+  impl_->guard.emplace(impl_->staging);  // removed on any exit but success (and on Ctrl-C)
   // .assetpipe/ marks the folder as ours (check_output_replaceable), even
   // when the manifest goes elsewhere.
-  std::set<fs::path> dirs = {staging / ".assetpipe"};
-  for (const auto& f : files) dirs.insert((staging / f.path).parent_path());
-  for (const auto& [rel, bytes] : extra) dirs.insert((staging / rel).parent_path());
-  for (const auto& d : dirs) {
-    fs::create_directories(d, ec);
-    if (ec) {
-      throw Error(
-          fmt::format("cannot create folder {}: {}", util::printable(d.string()), ec.message()));
+  fs::create_directories(impl_->staging / ".assetpipe", ec);
+  if (ec) {
+    throw Error(fmt::format("cannot create folder {}: {}",
+                            util::printable(impl_->staging.string()), ec.message()));
+  }
+}
+
+Staging::~Staging() = default;
+
+void Staging::write(const Asset& a) {
+  if (!a.map_of.empty()) return;  // emitted as its owner's <output>.map
+  Impl& s = *impl_;
+  // Claim every path first: a collision writes nothing.
+  s.claim(a.output, a, true);
+  if (a.source_map) {
+    s.claim(a.output + ".map", a, false);
+    for (const auto& e : a.source_map_encodings) s.claim(a.output + ".map" + e.suffix, a, false);
+  }
+  for (const auto& v : a.variants) {
+    if (v.skipped.empty()) s.claim(a.output + "." + v.format, a, false);
+  }
+  for (const auto& e : a.encodings) s.claim(a.output + e.suffix, a, false);
+
+  if (a.streamed) {
+    s.copy(a.source_path, a.output, a.input_size, a.mtime);
+  } else {
+    s.put(a.output, a.bytes, a.mtime);
+  }
+  if (a.source_map) {
+    s.put(a.output + ".map", *a.source_map, a.mtime);
+    for (const auto& e : a.source_map_encodings) s.put(a.output + ".map" + e.suffix, e.bytes, a.mtime);
+  }
+  for (const auto& v : a.variants) {
+    if (v.skipped.empty()) s.put(a.output + "." + v.format, v.bytes, a.mtime);
+  }
+  for (const auto& e : a.encodings) s.put(a.output + e.suffix, e.bytes, a.mtime);
+}
+
+void Staging::write_originals(const std::vector<Asset>& assets) {
+  if (!impl_->options.originals) return;
+  Impl& s = *impl_;
+  // The safety net: the same bytes under the input name, where nothing else
+  // is. Serial, in asset order: the first claim of a path wins.
+  for (const Asset& a : assets) {
+    if (!is_renamed_original(a)) continue;
+    std::vector<std::pair<std::string, std::string>> copies;  // staged -> original
+    {
+      std::lock_guard lock(s.mutex);
+      if (s.owner_of.count(a.logical)) continue;
+      s.owner_of.emplace(a.logical, a.logical);
+      copies.emplace_back(a.output, a.logical);
+      for (const auto& e : a.encodings) {
+        if (s.owner_of.emplace(a.logical + e.suffix, a.logical).second) {
+          copies.emplace_back(a.output + e.suffix, a.logical + e.suffix);
+        }
+      }
+    }
+    for (const auto& [from, to] : copies) {
+      uint64_t size = a.digest.size;
+      for (const auto& e : a.encodings) {
+        if (from == a.output + e.suffix) size = e.size;
+      }
+      s.copy(s.staging / from, to, size, a.mtime);
     }
   }
-  std::mutex error_mutex;
-  std::string first_error;
-  tbb::parallel_for(size_t{0}, files.size(), [&](size_t i) {
-    if (util::interrupted()) return;
-    auto r = util::write_file(staging / files[i].path, files[i].bytes, files[i].mtime);
-    if (!r) {
-      std::lock_guard lock(error_mutex);
-      if (first_error.empty()) first_error = r.error();
-    }
-  });
-  util::throw_if_interrupted();
-  if (!first_error.empty()) throw Error(first_error + "; the previous output is untouched");
-  int64_t extra_mtime = options.source_date_epoch.value_or(0);
+}
+
+std::set<std::string> Staging::claimed() const {
+  std::lock_guard lock(impl_->mutex);
+  std::set<std::string> out;
+  for (const auto& [path, owner] : impl_->owner_of) out.insert(path);
+  return out;
+}
+
+EmitStats Staging::stats() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->stats;
+}
+
+EmitStats Staging::commit(const ExtraFiles& extra) {
+  Impl& s = *impl_;
+  if (s.staging.empty()) return s.stats;
+  const fs::path& output = s.output;
+  const fs::path& staging = s.staging;
+  std::error_code ec;
+  int64_t extra_mtime = s.options.source_date_epoch.value_or(0);
   for (const auto& [rel, bytes] : extra) {
     if (auto r = util::write_file(staging / rel, bytes, extra_mtime); !r) {
       throw Error(r.error() + "; the previous output is untouched");
     }
   }
 
-  EmitStats stats;
-  for (const auto& f : files) stats.bytes += f.bytes.size();
-  stats.files = files.size();
-
   // The previous builds' hashed files, linked (not copied) from the output
   // being replaced; previous.json says which build each came from.
   if (fs::exists(output / ".assetpipe", ec)) {
-    std::set<std::string> planned;
-    for (const auto& f : files) planned.insert(f.path);
+    std::set<std::string> planned = claimed();
     for (const auto& [rel, bytes] : extra) planned.insert(rel);
-    Carry carry = plan_carry(output, planned, options, static_cast<int64_t>(std::time(nullptr)));
+    Carry carry = plan_carry(output, planned, s.options, static_cast<int64_t>(std::time(nullptr)));
     for (const auto& rel : carry.files) {
       if (util::interrupted()) break;
       fs::path to = staging / rel;
@@ -180,9 +295,9 @@ EmitStats write_output(const std::vector<Asset>& assets, const ExtraFiles& extra
       throw Error(fmt::format("cannot create {}: {}", util::printable(output.string()),
                               std::strerror(errno)));
     }
-    guard.release();
+    s.guard->release();
   }
-  return stats;
+  return s.stats;
 }
 
 }  // namespace assetpipe::emit

@@ -2,6 +2,9 @@
 // then replace the output in one rename.
 #pragma once
 
+#include <memory>
+#include <set>
+
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -14,11 +17,10 @@
 
 namespace assetpipe::emit {
 
-// Every file the build writes, output-relative, with its bytes' owner.
+// Every file the build writes, output-relative, with its size (from the records).
 struct PlannedFile {
   std::string path;  // output-relative
-  std::string_view bytes;
-  int64_t mtime = 0;
+  uint64_t size = 0;
 };
 
 // Lists every file to write (assets, source maps, variants, encodings, and
@@ -39,10 +41,38 @@ struct EmitStats {
   uint64_t bytes = 0;
 };
 
-// Writes the planned files and `extra` into a staging folder, then swaps it
-// into place atomically. Throws Error (output untouched) on failure.
-EmitStats write_output(const std::vector<Asset>& assets, const ExtraFiles& extra,
-                       const Options& options, Diagnostics& diags);
+// The staging folder beside the output (util::make_sibling_dir) that the
+// build writes into, file by file as each is finished, and then swaps into
+// place in one rename. The one registry of the paths the build writes: a
+// path claimed twice is an Error naming both owners. Removed on any exit but
+// commit() (and on Ctrl-C). With options.dry_run nothing is created: paths
+// are claimed and bytes counted. Thread-safe, except commit().
+class Staging {
+ public:
+  explicit Staging(const Options& options);
+  ~Staging();
+  Staging(const Staging&) = delete;
+  Staging& operator=(const Staging&) = delete;
+
+  // Claims and writes every file of `a` (its file, map and the map's
+  // encodings, variants, encodings); a streamed file is copied from its
+  // source. Throws Error (the output untouched) on a collision or failure.
+  void write(const Asset& a);
+  // With options.originals: each renamed file and its encodings again under
+  // its input name, where no file of the build is; copied from the staged
+  // file. Call once, after every write().
+  void write_originals(const std::vector<Asset>& assets);
+  // Every path claimed so far.
+  std::set<std::string> claimed() const;
+  // Writes `extra`, carries the previous builds' hashed files, and replaces
+  // the output. Throws Error (the output untouched) on failure.
+  EmitStats commit(const ExtraFiles& extra);
+  EmitStats stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // Checks that the output may be replaced: it does not exist, is empty, or
 // was written by assetpipe (holds .assetpipe/). Throws Error otherwise.

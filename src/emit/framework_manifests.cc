@@ -22,7 +22,7 @@ struct Served {
   const Asset* asset;
   std::string_view logical;
   std::string output;
-  std::string_view bytes;
+  const Digest* digest;  // of the bytes served
   bool immutable;
 };
 
@@ -35,11 +35,11 @@ std::vector<Served> served_files(const std::vector<Asset>& assets) {
       auto owner = by_logical.find(a.map_of);
       if (owner != by_logical.end() && owner->second->source_map) {
         out.push_back(
-            {&a, a.logical, owner->second->output + ".map", *owner->second->source_map, true});
+            {&a, a.logical, owner->second->output + ".map", &owner->second->map_digest, true});
       }
       continue;
     }
-    out.push_back({&a, a.logical, a.output, a.bytes, a.output != a.logical || a.fingerprinted});
+    out.push_back({&a, a.logical, a.output, &a.digest, a.output != a.logical || a.fingerprinted});
   }
   return out;
 }
@@ -131,7 +131,7 @@ std::string propshaft_manifest_json(const std::vector<Asset>& assets) {
   json root = json::object();
   for (const Served& s : served_files(assets)) {
     root[std::string(s.logical)] = {{"digested_path", s.output},
-                                    {"integrity", util::sri_sha384(s.bytes)}};
+                                    {"integrity", s.digest->integrity}};
   }
   return dump(root);
 }
@@ -161,9 +161,9 @@ std::string phoenix_manifest_json(const std::vector<Asset>& assets) {
     latest[std::string(s.logical)] = s.output;
     digests[s.output] = {{"logical_path", s.logical},
                          {"mtime", s.asset->mtime},
-                         {"size", s.bytes.size()},
+                         {"size", s.digest->size},
                          {"digest", digest_in_name(s)},
-                         {"sha512", util::sha512_base64(s.bytes)}};
+                         {"sha512", s.digest->sha512}};
   }
   return dump({{"latest", latest}, {"digests", digests}, {"version", 1}});
 }

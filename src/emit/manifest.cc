@@ -4,7 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "util/hash.h"
 
 namespace assetpipe::emit {
 
@@ -21,16 +20,16 @@ std::string manifest_json(const std::vector<Asset>& assets,
       // An input map merged into its owner's map: listed where that map went.
       auto owner = by_logical.find(a.map_of);
       if (owner != by_logical.end() && owner->second->source_map) {
-        const std::string& map = *owner->second->source_map;
+        const Digest& map = owner->second->map_digest;
         list[a.logical] = {{"file", owner->second->output + ".map"},
-                           {"size", map.size()},
-                           {"integrity", util::sri_sha384(map)},
+                           {"size", map.size},
+                           {"integrity", map.integrity},
                            {"type", to_string(a.kind)},
                            {"immutable", true}};
         if (!owner->second->source_map_encodings.empty()) {
           nlohmann::json enc = nlohmann::json::object();
           for (const auto& x : owner->second->source_map_encodings) {
-            enc[x.name] = {{"size", x.bytes.size()}};
+            enc[x.name] = {{"size", x.size}};
           }
           list[a.logical]["encodings"] = enc;
         }
@@ -39,15 +38,15 @@ std::string manifest_json(const std::vector<Asset>& assets,
     }
     nlohmann::json e;
     e["file"] = a.output;
-    e["size"] = a.bytes.size();
-    e["integrity"] = util::sri_sha384(a.bytes);
+    e["size"] = a.digest.size;
+    e["integrity"] = a.digest.integrity;
     e["type"] = to_string(a.kind);
     e["immutable"] = a.output != a.logical || a.fingerprinted;
     if (!a.imports.empty()) e["imports"] = a.imports;
     if (a.source_map) e["map"] = a.output + ".map";
     if (!a.encodings.empty()) {
       nlohmann::json enc = nlohmann::json::object();
-      for (const auto& x : a.encodings) enc[x.name] = {{"size", x.bytes.size()}};
+      for (const auto& x : a.encodings) enc[x.name] = {{"size", x.size}};
       e["encodings"] = enc;
     }
     if (!a.variants.empty()) {
@@ -55,7 +54,7 @@ std::string manifest_json(const std::vector<Asset>& assets,
       for (const auto& v : a.variants) {
         if (v.skipped.empty()) {
           vars[v.format] = {{"file", a.output + "." + v.format},
-                            {"size", v.bytes.size()},
+                            {"size", v.size},
                             {"width", v.width},
                             {"height", v.height}};
         } else {

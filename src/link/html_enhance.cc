@@ -58,7 +58,7 @@ std::string_view raw_value(std::string_view doc, const MarkupAttribute& a) {
 
 bool has_kept_variant(const Asset& a, std::string_view format) {
   for (const auto& v : a.variants) {
-    if (v.format == format && v.skipped.empty() && !v.bytes.empty()) return true;
+    if (v.format == format && v.skipped.empty()) return true;
   }
   return false;
 }
@@ -143,18 +143,17 @@ class Enhancer {
   // bytes (hashed) gets integrity and crossorigin; what the author wrote is
   // kept.
   void integrity(const MarkupTag& tag, const EnhanceRef* r) {
-    if (!r) return;
+    if (!r || !r->digests) return;
     const MarkupAttribute* given = tag.find("integrity");
     bool add_new =
         options_.sri && r->immutable && (tag.name == "script" || link_takes_integrity(tag));
     if (!given && !add_new) return;
-    const std::string& bytes = r->target->bytes;
-    std::string expected = util::sri_sha384(bytes);
+    const std::string& expected = r->digests->sha384;
     std::string add;
     if (!given) {
       add += fmt::format(" integrity=\"{}\"", expected);
     } else if (!given->value.trimmed().text.empty() &&
-               !integrity_matches(given->value.text, bytes)) {
+               !integrity_matches(given->value.text, *r->digests)) {
       size_t b = given->value.raw.front(), e = given->value.raw.back();
       bool in_quotes = b > 0 && (doc_[b - 1] == '"' || doc_[b - 1] == '\'');
       edits_.emplace(b, Edit{b, e - b, in_quotes ? expected : "\"" + expected + "\""});
@@ -177,7 +176,7 @@ class Enhancer {
     if (tag.find("width") || tag.find("height")) return;
     const Asset& t = *src.target;
     if (t.kind != FileKind::Jpeg && t.kind != FileKind::Png) return;
-    transform::ImageSize size = transform::probe_display_size(t.bytes);
+    transform::ImageSize size = src.size;
     if (size.width == 0 || size.height == 0) return;
     double d = 1.0;
     if (const MarkupAttribute* srcset = tag.find("srcset")) {
@@ -234,7 +233,7 @@ class Enhancer {
   std::string width_srcset(const EnhanceRef& src, std::string_view format) const {
     const Asset& t = *src.target;
     std::string own = t.kind == FileKind::Png ? "png" : "jpg";
-    transform::ImageSize size = transform::probe_display_size(t.bytes);
+    transform::ImageSize size = src.size;
     if (size.width == 0) return "";
     std::string out;
     for (const auto& v : t.variants) {
@@ -260,7 +259,7 @@ class Enhancer {
       const std::string& v = w->value.trimmed().text;
       if (!v.empty() && v.find_first_not_of("0123456789") == std::string::npos) return v + "px";
     }
-    transform::ImageSize size = transform::probe_display_size(src.target->bytes);
+    transform::ImageSize size = src.size;
     return fmt::format("(max-width: {}px) 100vw, {}px", size.width, size.width);
   }
 
@@ -343,7 +342,12 @@ Enhanced enhance_html(std::string_view doc, const std::vector<EnhanceRef>& refs,
   return Enhancer(doc, refs, options).run();
 }
 
-bool integrity_matches(std::string_view integrity, std::string_view bytes) {
+Digests digests_of(std::string_view bytes) {
+  return {util::sri_digest(bytes, "sha256"), util::sri_digest(bytes, "sha384"),
+          util::sri_digest(bytes, "sha512")};
+}
+
+bool integrity_matches(std::string_view integrity, const Digests& digests) {
   static constexpr std::array<std::string_view, 3> kStrongestFirst = {"sha512", "sha384",
                                                                       "sha256"};
   std::vector<std::string_view> tokens;
@@ -356,12 +360,13 @@ bool integrity_matches(std::string_view integrity, std::string_view bytes) {
   }
   for (std::string_view algorithm : kStrongestFirst) {
     bool named = false;
-    std::string expected;
+    const std::string& expected = algorithm == "sha512"   ? digests.sha512
+                                  : algorithm == "sha384" ? digests.sha384
+                                                          : digests.sha256;
     for (std::string_view t : tokens) {
       auto dash = t.find('-');
       if (dash == std::string_view::npos || t.substr(0, dash) != algorithm) continue;
       named = true;
-      if (expected.empty()) expected = util::sri_digest(bytes, algorithm);
       std::string_view value = t.substr(0, t.find('?'));  // "?options" are ignored
       if (value == expected) return true;
     }

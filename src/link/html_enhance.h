@@ -16,17 +16,28 @@
 #include "assetpipe/asset.h"
 #include "assetpipe/options.h"
 #include "link/source_maps.h"
+#include "transform/image_probe.h"
 
 namespace assetpipe::link {
 
-// A reference of the page resolved to a file of the build, as link.cc knows it.
+// The Subresource Integrity digests of a file's final bytes ("sha384-...").
+struct Digests {
+  std::string sha256, sha384, sha512;
+};
+Digests digests_of(std::string_view bytes);
+
+// A reference of the page resolved to a file of the build, as link.cc knows
+// it. What it says of the target's bytes was taken when the target was named
+// (by the time a page is named, the target's bytes may be written and freed).
 struct EnhanceRef {
   size_t begin = 0;      // the URL (trimmed) is doc[begin, end) as written
   size_t end = 0;
   std::string written;   // what stands there once references are rewritten (raw, as in the page)
   size_t path_end = 0;   // index into `written` where ?query#fragment starts
-  const Asset* target = nullptr;  // its final bytes, output name and variants
+  const Asset* target = nullptr;  // its kind, logical path and variants (formats, skipped)
   bool immutable = false;         // served under a content-hashed name
+  const Digests* digests = nullptr;  // of its final bytes (JS and CSS; else nullptr)
+  transform::ImageSize size;         // JPEG/PNG: as displayed; {0, 0} when unknown
 };
 
 struct EnhanceNote {
@@ -46,10 +57,10 @@ struct Enhanced {
 Enhanced enhance_html(std::string_view doc, const std::vector<EnhanceRef>& refs,
                       const Options& options);
 
-// Whether a browser accepts `bytes` under an integrity attribute: among the
+// Whether a browser accepts a file under an integrity attribute: among the
 // values of the strongest algorithm it names (sha512 > sha384 > sha256, as
-// browsers choose) one is the digest of `bytes`, or it names none of them
+// browsers choose) one is the file's digest, or it names none of them
 // (nothing is checked: "", "md5-...").
-bool integrity_matches(std::string_view integrity, std::string_view bytes);
+bool integrity_matches(std::string_view integrity, const Digests& digests);
 
 }  // namespace assetpipe::link

@@ -18,6 +18,7 @@
 #include "link/source_maps.h"
 #include "link/url.h"
 #include "scan/classify.h"
+#include "transform/image_probe.h"
 #include "util/file.h"
 #include "util/interrupt.h"
 
@@ -59,9 +60,11 @@ std::string apply_edits(std::string_view text, const std::vector<Edit>& edits) {
   return out;
 }
 
-class Linker {
+}  // namespace
+
+class Linker::Impl {
  public:
-  Linker(std::vector<Asset>& assets, const Options& options, Diagnostics& diags,
+  Impl(std::vector<Asset>& assets, const Options& options, Diagnostics& diags,
          bool report_progress)
       : assets_(assets),
         options_(options),
@@ -73,7 +76,7 @@ class Linker {
     while (!public_url_.empty() && public_url_.back() == '/') public_url_.pop_back();
   }
 
-  void run() {
+  void prepare() {
     links_.resize(assets_.size());
     names_.resize(assets_.size());
     unresolved_root_.resize(assets_.size());
@@ -85,11 +88,55 @@ class Linker {
     keep_string_named();
     take_over_maps();
     redirect_links_to_maps();
-    name_in_dependency_order();
-    finish();
+    set_imports();
+    graph_ = graph();
+    comps_ = strongly_connected_components(graph_);
+    renamed_.assign(assets_.size(), 0);
+    named_facts_.assign(assets_.size(), {});
+    dependencies_.assign(comps_.members.size(), {});
+    for (size_t c = 0; c < comps_.members.size(); ++c) {
+      std::set<size_t> deps;
+      for (size_t m : comps_.members[c]) {
+        for (size_t t : graph_[m]) {
+          if (comps_.component_of[t] != c) deps.insert(comps_.component_of[t]);
+        }
+      }
+      dependencies_[c].assign(deps.begin(), deps.end());
+    }
+  }
+
+  const Components& components() const { return comps_; }
+  const std::vector<std::vector<size_t>>& dependencies() const { return dependencies_; }
+
+  void name(size_t c) {
+    const auto& members = comps_.members[c];
+    name_component(members, is_cycle(graph_, members));
+    if (report_progress_) progress::done(members.size());
+  }
+
+  void name_in_dependency_order() {
+    size_t levels = 0;
+    for (size_t lv : comps_.level) levels = std::max(levels, lv + 1);
+    std::vector<std::vector<size_t>> by_level(levels);
+    for (size_t c = 0; c < comps_.members.size(); ++c) by_level[comps_.level[c]].push_back(c);
+    for (const auto& level : by_level) {
+      tbb::parallel_for(size_t{0}, level.size(), [&](size_t k) { name(level[k]); });
+      util::throw_if_interrupted();
+    }
+  }
+
+  void finish() {
+    claim_same_named_maps();
+    for (Asset& a : assets_) {
+      if (!a.map_of.empty()) a.output = assets_[by_logical_.at(a.map_of)].output + ".map";
+    }
   }
 
  private:
+  Graph graph_;
+  Components comps_;
+  std::vector<std::vector<size_t>> dependencies_;
+
   std::vector<Asset>& assets_;
   const Options& options_;
   Diagnostics& diags_;
@@ -101,7 +148,26 @@ class Linker {
   std::vector<std::vector<DecodedText>> names_;  // per asset: ScanResult::names
   std::vector<std::vector<std::string>> unresolved_root_;  // per asset: "/x/y" not in the input
   std::vector<char> renamed_;       // per asset (char: written from several threads)
+  // Notes for a file's record, added when it is named (its image task may
+  // still be filling in its notes while prepare() runs).
+  std::vector<std::vector<std::string>> pending_notes_;
   std::vector<char> map_appended_;  // the map came from transform: append a comment
+  // What pages need of a file's final bytes (html_enhance), taken when it is
+  // named: afterwards its bytes may be written and freed by another task.
+  struct NamedFacts {
+    std::optional<Digests> digests;  // JS and CSS
+    transform::ImageSize size;       // JPEG and PNG, as displayed
+  };
+  std::vector<NamedFacts> named_facts_;
+
+  void keep_named_facts(size_t m) {
+    const Asset& a = assets_[m];
+    if (a.streamed) return;
+    if (a.kind == FileKind::Js || a.kind == FileKind::Css) named_facts_[m].digests = digests_of(a.bytes);
+    if (a.kind == FileKind::Jpeg || a.kind == FileKind::Png) {
+      named_facts_[m].size = transform::probe_display_size(a.bytes);
+    }
+  }
 
   void warn(const Asset& a, SourcePositions& where, const DecodedText& at,
             const std::string& message) {
@@ -113,6 +179,8 @@ class Linker {
 
   std::vector<Link> resolve_all(size_t i) {
     const Asset& a = assets_[i];
+    // Images may still be encoding in other tasks: not touched.
+    if (!may_reference(a.logical, a.kind)) return {};
     ScanResult scan = scan_file(a.logical, a.kind, a.bytes);
     if (!scan.problem.empty()) diags_.warning(a.logical, scan.problem);
     names_[i] = std::move(scan.names);
@@ -213,6 +281,7 @@ class Linker {
   // entry: its name kept, revalidated. Serial and in asset order, so the
   // notes are the same at any -j.
   void keep_string_named() {
+    pending_notes_.assign(assets_.size(), {});
     std::map<std::string_view, std::vector<size_t>, std::less<>> by_tail;
     for (size_t i = 0; i < assets_.size(); ++i) {
       std::string_view path = assets_[i].logical;
@@ -244,7 +313,7 @@ class Linker {
           Position at = where->at(n.raw.front(), std::string_view(assets_[i].bytes)
                                                      .substr(n.raw.front(),
                                                              n.raw.back() - n.raw.front()));
-          target.notes.push_back(fmt::format(
+          pending_notes_[t].push_back(fmt::format(
               "keeps its name: the string {} in {}:{}:{}{} names it (code builds a URL from it)",
               util::printable(n.text), util::printable(assets_[i].logical), at.line, at.column,
               at.origin));
@@ -308,24 +377,6 @@ class Linker {
       }
     }
     return g;
-  }
-
-  void name_in_dependency_order() {
-    Graph g = graph();
-    Components comps = strongly_connected_components(g);
-    renamed_.assign(assets_.size(), 0);
-    size_t levels = 0;
-    for (size_t lv : comps.level) levels = std::max(levels, lv + 1);
-    std::vector<std::vector<size_t>> by_level(levels);
-    for (size_t c = 0; c < comps.members.size(); ++c) by_level[comps.level[c]].push_back(c);
-    for (const auto& level : by_level) {
-      tbb::parallel_for(size_t{0}, level.size(), [&](size_t k) {
-        const auto& members = comps.members[level[k]];
-        name_component(members, is_cycle(g, members));
-        if (report_progress_) progress::done(members.size());
-      });
-      util::throw_if_interrupted();
-    }
   }
 
   // Which members get a hashed name: all but entries and (while nothing in
@@ -397,6 +448,12 @@ class Linker {
   }
 
   void name_component(const std::vector<size_t>& members, bool cycle) {
+    for (size_t m : members) {
+      auto& notes = assets_[m].notes;
+      notes.insert(notes.end(), std::make_move_iterator(pending_notes_[m].begin()),
+                   std::make_move_iterator(pending_notes_[m].end()));
+      pending_notes_[m].clear();
+    }
     decide_renames(members);
     std::vector<size_t> renamed;
     for (size_t m : members) {
@@ -409,22 +466,29 @@ class Linker {
       for (size_t m : renamed) {
         assets_[m].output = hashed_name(assets_[m].logical, kHashPlaceholder);
       }
-      util::NameHasher hasher;
-      for (size_t m : renamed) {
-        Rendered r = render(m);
-        if (cycle) add_member(hasher, assets_[m].logical);
-        add_content(hasher, NamedContent{r.bytes, &assets_[m].variants, &r.source_map});
+      std::string hash;
+      if (renamed.size() == 1 && assets_[renamed[0]].streamed) {
+        // Never held: hashed while read (emit::hash_streamed), the same hash.
+        hash = assets_[renamed[0]].streamed_hash;
+      } else {
+        util::NameHasher hasher;
+        for (size_t m : renamed) {
+          Rendered r = render(m);
+          if (cycle) add_member(hasher, assets_[m].logical);
+          add_content(hasher, NamedContent{r.bytes, &assets_[m].variants, &r.source_map});
+        }
+        hash = hasher.hex(10);
       }
-      std::string hash = hasher.hex(10);
       for (size_t m : renamed) assets_[m].output = hashed_name(assets_[m].logical, hash);
     }
     for (size_t m : members) {
       if (!renamed_[m]) assets_[m].output = assets_[m].logical;
-      if (assets_[m].kind != FileKind::Html) rewrite(m);
+      if (!assets_[m].streamed && assets_[m].kind != FileKind::Html) rewrite(m);
+      keep_named_facts(m);
     }
     // Pages last: --sri hashes the final bytes of what they reference.
     for (size_t m : members) {
-      if (assets_[m].kind == FileKind::Html) rewrite(m);
+      if (!assets_[m].streamed && assets_[m].kind == FileKind::Html) rewrite(m);
     }
   }
 
@@ -447,8 +511,10 @@ class Linker {
       const DecodedText& u = l.ref.url;
       if (l.map_comment || l.to_map || u.text.empty()) continue;
       const Asset& t = assets_[l.target];
+      const NamedFacts& facts = named_facts_[l.target];
       EnhanceRef r{u.raw.front(), u.raw.back(), "", 0, &t,
-                   t.output != t.logical || t.fingerprinted};
+                   t.output != t.logical || t.fingerprinted,
+                   facts.digests ? &*facts.digests : nullptr, facts.size};
       if (auto e = edit_for(m, l)) {
         r.written = std::string(doc.substr(r.begin, e->offset - r.begin)) + e->replacement;
         r.path_end = r.written.size();
@@ -535,11 +601,8 @@ class Linker {
     }
   }
 
-  void finish() {
-    claim_same_named_maps();
+  void set_imports() {
     for (size_t i = 0; i < assets_.size(); ++i) {
-      Asset& a = assets_[i];
-      if (!a.map_of.empty()) a.output = assets_[by_logical_.at(a.map_of)].output + ".map";
       std::set<std::string> imports;
       for (const auto& l : links_[i]) {
         if (l.map_comment || l.ref.kind == RefKind::Navigation ||
@@ -548,10 +611,12 @@ class Linker {
         }
         imports.insert(assets_[l.named].logical);
       }
-      a.imports.assign(imports.begin(), imports.end());
+      assets_[i].imports.assign(imports.begin(), imports.end());
     }
   }
 };
+
+namespace {
 
 void check_unique_outputs(const std::vector<Asset>& assets) {
   std::map<std::string, const Asset*> by_output;
@@ -568,9 +633,24 @@ void check_unique_outputs(const std::vector<Asset>& assets) {
 
 }  // namespace
 
+Linker::Linker(std::vector<Asset>& assets, const Options& options, Diagnostics& diags,
+               bool report_progress)
+    : impl_(std::make_unique<Impl>(assets, options, diags, report_progress)) {}
+Linker::~Linker() = default;
+void Linker::prepare() { impl_->prepare(); }
+const Components& Linker::components() const { return impl_->components(); }
+const std::vector<std::vector<size_t>>& Linker::dependencies() const {
+  return impl_->dependencies();
+}
+void Linker::name(size_t component) { impl_->name(component); }
+void Linker::finish() { impl_->finish(); }
+
 void link(std::vector<Asset>& assets, const Options& options, Diagnostics& diags,
           bool report_progress) {
-  Linker(assets, options, diags, report_progress).run();
+  Linker::Impl linker(assets, options, diags, report_progress);
+  linker.prepare();
+  linker.name_in_dependency_order();
+  linker.finish();
   check_unique_outputs(assets);
 }
 

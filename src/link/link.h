@@ -2,11 +2,13 @@
 // docs/references.md).
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "assetpipe/asset.h"
 #include "assetpipe/diagnostics.h"
 #include "assetpipe/options.h"
+#include "link/graph.h"
 
 namespace assetpipe::link {
 
@@ -22,5 +24,33 @@ namespace assetpipe::link {
 // `report_progress`: false for a link in the background of another stage.
 void link(std::vector<Asset>& assets, const Options& options, Diagnostics& diags,
           bool report_progress = true);
+
+// link() in steps, for the per-file task graph of build.cc:
+//   prepare()  once every text file is transformed: scans and resolves every
+//              file's references, keeps string-named files' names, takes over
+//              input maps, sets Asset::imports, builds the components;
+//   name(c)    once every component in dependencies()[c] is named (and the
+//              images among c's members have their variants): rewrites, hashes
+//              and names c's members. Independent components may be named at
+//              once from several threads;
+//   finish()   after every name(): the outputs of maps merged into their owners,
+//              and input maps a same-named file claims (write those after this).
+// The caller checks output collisions (emit::Staging does).
+class Linker {
+ public:
+  Linker(std::vector<Asset>& assets, const Options& options, Diagnostics& diags,
+         bool report_progress = true);
+  ~Linker();
+  void prepare();
+  const Components& components() const;
+  const std::vector<std::vector<size_t>>& dependencies() const;
+  void name(size_t component);
+  void finish();
+
+  class Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace assetpipe::link

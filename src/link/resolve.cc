@@ -9,6 +9,20 @@
 
 namespace assetpipe::link {
 
+bool may_reference(std::string_view path, FileKind kind) {
+  if (scan::bundler_manifest(path) != scan::BundlerManifest::None) return true;
+  switch (kind) {
+    case FileKind::Css:
+    case FileKind::Js:
+    case FileKind::Html:
+    case FileKind::Svg:
+    case FileKind::WebManifest:
+      return true;
+    default:
+      return false;
+  }
+}
+
 ScanResult scan_file(std::string_view path, FileKind kind, std::string_view bytes) {
   switch (scan::bundler_manifest(path)) {
     case scan::BundlerManifest::Vite:

@@ -12,6 +12,10 @@
 
 namespace assetpipe::link {
 
+// Whether scan_file can find references in a file of this path and kind
+// (the others are never read by the link stage).
+bool may_reference(std::string_view path, FileKind kind);
+
 // The references of the file at `path` (a bundler's manifest by its path;
 // else by kind: CSS, JS, HTML, SVG, web manifest; other kinds have none).
 ScanResult scan_file(std::string_view path, FileKind kind, std::string_view bytes);

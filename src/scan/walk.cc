@@ -55,6 +55,7 @@ struct Walker {
     }
     a.mtime = options.source_date_epoch ? *options.source_date_epoch
                                         : static_cast<int64_t>(st.st_mtim.tv_sec);
+    a.input_size = static_cast<uint64_t>(st.st_size);  // as found; checked when read
     assets.push_back(std::move(a));
   }
 

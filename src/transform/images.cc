@@ -1,5 +1,7 @@
 #include "transform/images.h"
 
+#include <fstream>
+
 #include <algorithm>
 #include <atomic>
 #include <cstring>
@@ -222,11 +224,27 @@ std::vector<ImageVariant> variants_of(const Asset& asset, const Options& options
   return variants;
 }
 
+bool wants_variants(const Asset& a, const Options& options) {
+  return options.images && (options.image_webp || options.image_avif) && is_encodable(a);
+}
+
+ImageWork image_variants(const Asset& image, const Options& options, Diagnostics& diags) {
+  ImageWork work;
+  work.variants = variants_of(image, options, diags);
+  for (const auto& v : work.variants) work.notes.push_back(variant_note(image, v));
+  return work;
+}
+
+uint64_t probe_pixels_of_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(256 * 1024, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(in.gcount()));
+  return probe_pixels(head);
+}
+
 void make_image_variants(std::vector<Asset>& assets, const Options& options, Diagnostics& diags) {
-  if (!options.images ||
-      (!options.image_webp && !options.image_avif && options.image_widths.empty())) {
-    return;
-  }
+  if (!options.images || (!options.image_webp && !options.image_avif)) return;
   std::vector<size_t> order = largest_first(assets);
   // Each task takes the next image in `order`, whichever index TBB hands it,
   // so images start largest first.
@@ -237,9 +255,10 @@ void make_image_variants(std::vector<Asset>& assets, const Options& options, Dia
         if (util::interrupted()) return;
         Asset& asset = assets[order[next.fetch_add(1)]];
         progress::started(asset.logical);
-        asset.variants = variants_of(asset, options, diags);
+        ImageWork work = image_variants(asset, options, diags);
         progress::done();
-        for (const auto& v : asset.variants) asset.notes.push_back(variant_note(asset, v));
+        asset.variants = std::move(work.variants);
+        for (auto& n : work.notes) asset.notes.push_back(std::move(n));
       },
       tbb::simple_partitioner{});
 }

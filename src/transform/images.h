@@ -18,6 +18,21 @@ namespace assetpipe::transform {
 // unchanged") and no variants.
 void make_image_variants(std::vector<Asset>& assets, const Options& options, Diagnostics& diags);
 
+// Whether make_image_variants works on `a`: a JPEG/PNG (not a map's), images on.
+bool wants_variants(const Asset& a, const Options& options);
+
+// One image's variants and their -v notes, from image.bytes: the image's task
+// in the per-file graph (build.cc), which merges them into the record.
+struct ImageWork {
+  std::vector<ImageVariant> variants;
+  std::vector<std::string> notes;
+};
+ImageWork image_variants(const Asset& image, const Options& options, Diagnostics& diags);
+
+// An image's pixels from its header (the file's first 256 KiB), for largest-
+// first order without reading it whole; 0 when not known.
+uint64_t probe_pixels_of_file(const std::string& path);
+
 // The variants of one image (exposed for tests).
 std::vector<ImageVariant> variants_of(const Asset& asset, const Options& options,
                                       Diagnostics& diags);

@@ -53,11 +53,32 @@ std::string base_name(std::string_view logical) {
   return fs::path(std::string(logical)).filename().generic_string();
 }
 
+// `<name>.map` beside a file that has no sourceMappingURL comment, when its
+// `file` field (if it has one) names that file: the pairing bundlers'
+// "hidden" source maps rely on (webpack's hidden-source-map, swagger-ui's dist).
+std::optional<size_t> map_beside(const Asset& a, const std::vector<Asset>& assets,
+                                 const std::map<std::string_view, size_t>& by_logical) {
+  auto it = by_logical.find(a.logical + ".map");
+  if (it == by_logical.end() || assets[it->second].kind != FileKind::SourceMap) return std::nullopt;
+  auto file = sm::file_field(assets[it->second].bytes);
+  if (file && !file->empty() && *file != base_name(a.logical)) return std::nullopt;
+  return it->second;
+}
+
 void find_input_map(Job& job, const Asset& a, const std::vector<Asset>& assets,
                     const std::map<std::string_view, size_t>& by_logical, const Options& options,
                     Diagnostics& diags) {
   auto comment = find_map_comment(a.bytes, a.kind);
-  if (!comment) return;
+  if (!comment) {
+    // No comment: the map a bundler left beside it (a "hidden" source map).
+    if (auto beside = map_beside(a, assets, by_logical)) {
+      job.input_map = assets[*beside].bytes;
+      job.input_map_asset = *beside;
+      job.input_map_dir = folder_of(a.logical);
+      job.input_map_name = assets[*beside].logical;
+    }
+    return;
+  }
   if (auto inline_map = decode_data_url(comment->url)) {
     job.input_map = std::move(*inline_map);
     job.input_map_dir = folder_of(a.logical);
@@ -137,6 +158,17 @@ void report_failure(const Asset& a, const MinifyOutput& out, const Options& opti
   }
 }
 
+// The input stays as it was. A map paired with it by name (no comment) is
+// taken as its map, so it is served at the file's final name + ".map" and
+// the link stage adds the comment; a map its comment names is taken over by
+// the link stage itself.
+std::optional<size_t> keep_input(Asset& a, const Job& job, const Options& options) {
+  if (options.sourcemap != SourceMapMode::External) return std::nullopt;
+  if (!job.input_map_asset || find_map_comment(a.bytes, a.kind)) return std::nullopt;
+  a.source_map = *job.input_map;
+  return job.input_map_asset;
+}
+
 // Applies one result; returns the input map asset it consumed, if any.
 std::optional<size_t> apply(Asset& a, const Job& job, const MinifyOutput& out,
                             const Options& options, Diagnostics& diags) {
@@ -147,7 +179,16 @@ std::optional<size_t> apply(Asset& a, const Job& job, const MinifyOutput& out,
   if (out.code.size() >= a.bytes.size()) {
     a.notes.push_back(
         fmt::format("not minified: the result ({} bytes) was not smaller", out.code.size()));
-    return std::nullopt;
+    return keep_input(a, job, options);
+  }
+  double saving = 1.0 - static_cast<double>(out.code.size()) /
+                            static_cast<double>(std::max<size_t>(1, job.input.code.size()));
+  if (saving < options.min_minify_saving) {
+    a.notes.push_back(fmt::format(
+        "not minified: it saves {:.1f}% ({} -> {} bytes), under --min-minify-saving {}; "
+        "kept as it was, with its own map",
+        100.0 * saving, job.input.code.size(), out.code.size(), options.min_minify_saving));
+    return keep_input(a, job, options);
   }
   bool composed = false;
   if (options.sourcemap == SourceMapMode::External) {

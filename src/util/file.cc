@@ -1,6 +1,8 @@
 #include "util/file.h"
 
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -88,6 +90,107 @@ static Result<Ok> write_all(const fs::path& path, int fd, std::string_view bytes
     off += static_cast<size_t>(n);
   }
   return Ok{};
+}
+
+Result<uint64_t> read_blocks(const fs::path& path,
+                             const std::function<void(std::string_view)>& consume) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    return fail(fmt::format("cannot read {}: {}", printable(path.string()), errno_text(errno)));
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    return fail(fmt::format("{} is not a regular file", printable(path.string())));
+  }
+  ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+  std::string buf(size_t{1} << 20, '\0');
+  uint64_t total = 0;
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(fmt::format("cannot read {}: {}", printable(path.string()), errno_text(errno)));
+    }
+    if (n == 0) break;
+    consume(std::string_view(buf.data(), static_cast<size_t>(n)));
+    total += static_cast<uint64_t>(n);
+  }
+  return total;
+}
+
+Result<Ok> copy_file_data(const fs::path& from, const fs::path& to, uint64_t expected_size,
+                          int64_t mtime) {
+  Fd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
+  if (in.get() < 0) {
+    return fail(fmt::format("cannot read {}: {}", printable(from.string()), errno_text(errno)));
+  }
+  struct stat st {};
+  if (::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode) ||
+      static_cast<uint64_t>(st.st_size) != expected_size) {
+    return fail(fmt::format("{} changed during the build (its size is no longer {} bytes)",
+                            printable(from.string()), expected_size));
+  }
+  std::error_code ec;
+  fs::create_directories(to.parent_path(), ec);
+  Fd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644));
+  if (out.get() < 0) {
+    return fail(fmt::format("cannot create {}: {}", printable(to.string()), errno_text(errno)));
+  }
+  auto write_error = [&](int err) {
+    return fail(fmt::format("cannot write {}: {}", printable(to.string()), errno_text(err)));
+  };
+  if (::ioctl(out.get(), FICLONE, in.get()) != 0) {
+    // Data extents one by one; a filesystem without SEEK_DATA reports the
+    // whole file as data.
+    off_t size = st.st_size;
+    off_t at = 0;
+    while (at < size) {
+      off_t data = ::lseek(in.get(), at, SEEK_DATA);
+      if (data < 0) {
+        if (errno == ENXIO) break;  // only a hole is left
+        data = at;
+      }
+      off_t hole = ::lseek(in.get(), data, SEEK_HOLE);
+      if (hole < 0 || hole > size) hole = size;
+      loff_t src = data, dst = data;
+      while (src < hole) {
+        ssize_t n = ::copy_file_range(in.get(), &src, out.get(), &dst,
+                                      static_cast<size_t>(hole - src), 0);
+        if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
+          // Plain read/write for this extent.
+          char buf[1 << 16];
+          ssize_t r = ::pread(in.get(), buf, std::min<off_t>(sizeof buf, hole - src), src);
+          if (r < 0 && errno == EINTR) continue;
+          if (r < 0) {
+            return fail(fmt::format("cannot read {}: {}", printable(from.string()), errno_text(errno)));
+          }
+          if (r == 0) break;  // the file shrank under us
+          for (ssize_t done = 0; done < r;) {
+            ssize_t w = ::pwrite(out.get(), buf + done, static_cast<size_t>(r - done), dst + done);
+            if (w < 0 && errno == EINTR) continue;
+            if (w <= 0) return write_error(w < 0 ? errno : ENOSPC);
+            done += w;
+          }
+          src += r;
+          dst += r;
+          continue;
+        }
+        if (n < 0) {
+          if (errno == EINTR) continue;
+          return write_error(errno);
+        }
+        if (n == 0) break;  // the file shrank under us
+      }
+      if (src < hole) {
+        return fail(fmt::format("{} changed during the build (it got shorter)",
+                                printable(from.string())));
+      }
+      at = hole;
+    }
+    if (::ftruncate(out.get(), size) != 0) return write_error(errno);
+  }
+  if (::close(out.release()) != 0) return write_error(errno);
+  return set_mtime(to, mtime);
 }
 
 Result<Ok> write_file(const fs::path& path, std::string_view bytes, int64_t mtime) {

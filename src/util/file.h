@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,19 @@
 namespace assetpipe::util {
 
 Result<std::string> read_file(const std::filesystem::path& path);
+
+// Reads a regular file in blocks of at most 1 MiB, handing each to `consume`
+// (never the whole file in memory). Returns the number of bytes read.
+Result<uint64_t> read_blocks(const std::filesystem::path& path,
+                             const std::function<void(std::string_view)>& consume);
+
+// Copies the regular file `from` to `to` (created 0644, parent folders too)
+// without holding it in memory: a reflink where the filesystem has one
+// (FICLONE), else copy_file_range over its data extents, so holes stay holes
+// (SEEK_DATA/SEEK_HOLE). Sets the mtime. Fails, naming `from`, when its size
+// is no longer `expected_size` (it changed during the build).
+Result<Ok> copy_file_data(const std::filesystem::path& from, const std::filesystem::path& to,
+                          uint64_t expected_size, int64_t mtime);
 
 // Writes `bytes` to `path` (creating parent folders), sets its mtime.
 Result<Ok> write_file(const std::filesystem::path& path, std::string_view bytes, int64_t mtime);

@@ -14,11 +14,18 @@ NameHasher::NameHasher() : state_(XXH3_createState()) {
 NameHasher::~NameHasher() { XXH3_freeState(state_); }
 
 void NameHasher::add(std::string_view field) {
-  uint64_t n = field.size();
+  begin_field(field.size());
+  update(field);
+}
+
+void NameHasher::begin_field(uint64_t n) {
   unsigned char len[8];
   for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>(n >> (8 * i));
   XXH3_128bits_update(state_, len, sizeof len);
-  XXH3_128bits_update(state_, field.data(), field.size());
+}
+
+void NameHasher::update(std::string_view piece) {
+  XXH3_128bits_update(state_, piece.data(), piece.size());
 }
 
 std::string NameHasher::hex(size_t hex_chars) const {
@@ -64,6 +71,53 @@ std::string digest(std::string_view bytes, const EVP_MD* type, const char* name)
 }
 
 }  // namespace
+
+struct DigestStream::Impl {
+  EVP_MD_CTX* sha384 = nullptr;
+  EVP_MD_CTX* sha512 = nullptr;
+};
+
+namespace {
+
+EVP_MD_CTX* new_digest(const EVP_MD* type) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  if (!ctx || EVP_DigestInit_ex(ctx, type, nullptr) != 1) {
+    EVP_MD_CTX_free(ctx);
+    throw std::runtime_error("cannot start a digest (OpenSSL)");
+  }
+  return ctx;
+}
+
+std::string finish_digest(EVP_MD_CTX* ctx) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(ctx, md, &len) != 1) throw std::runtime_error("digest failed (OpenSSL)");
+  return std::string(reinterpret_cast<char*>(md), len);
+}
+
+}  // namespace
+
+DigestStream::DigestStream(bool sha512) : impl_(new Impl) {
+  impl_->sha384 = new_digest(EVP_sha384());
+  if (sha512) impl_->sha512 = new_digest(EVP_sha512());
+}
+
+DigestStream::~DigestStream() {
+  EVP_MD_CTX_free(impl_->sha384);
+  EVP_MD_CTX_free(impl_->sha512);
+  delete impl_;
+}
+
+void DigestStream::update(std::string_view piece) {
+  EVP_DigestUpdate(impl_->sha384, piece.data(), piece.size());
+  if (impl_->sha512) EVP_DigestUpdate(impl_->sha512, piece.data(), piece.size());
+}
+
+std::string DigestStream::sri_sha384() { return "sha384-" + base64(finish_digest(impl_->sha384)); }
+
+std::string DigestStream::sha512_base64() {
+  return impl_->sha512 ? base64(finish_digest(impl_->sha512)) : std::string();
+}
 
 std::string sri_sha384(std::string_view bytes) {
   return "sha384-" + base64(digest(bytes, EVP_sha384(), "SHA-384"));

@@ -18,6 +18,11 @@ class NameHasher {
   NameHasher(const NameHasher&) = delete;
   NameHasher& operator=(const NameHasher&) = delete;
   void add(std::string_view field);
+  // A field fed in pieces: its length first (as add() writes it), then
+  // update() with pieces adding up to exactly `size` bytes. Same hash as
+  // add() of the whole field.
+  void begin_field(uint64_t size);
+  void update(std::string_view piece);
   // Lowercase hex, `hex_chars` long (at least 10 = 40 bits, at most 32).
   std::string hex(size_t hex_chars = 10) const;
 
@@ -35,6 +40,22 @@ std::string sri_sha384(std::string_view bytes);
 std::string sri_digest(std::string_view bytes, std::string_view algorithm);
 
 std::string base64(std::string_view bytes);
+
+// SHA-384 (and SHA-512 when asked) over bytes fed in pieces.
+class DigestStream {
+ public:
+  explicit DigestStream(bool sha512);
+  ~DigestStream();
+  DigestStream(const DigestStream&) = delete;
+  DigestStream& operator=(const DigestStream&) = delete;
+  void update(std::string_view piece);
+  std::string sri_sha384();    // as util::sri_sha384 of the whole; call once
+  std::string sha512_base64();  // as util::sha512_base64; "" when not asked for
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
 
 // Base64 of the SHA-512 digest (Phoenix's cache_manifest.json "sha512").
 std::string sha512_base64(std::string_view bytes);

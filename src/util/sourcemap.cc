@@ -374,6 +374,22 @@ Result<std::string> shift_for_edits(std::string_view map_json, std::string_view 
   return j->dump();
 }
 
+std::optional<std::string> file_field(std::string_view map_json) {
+  using Event = nlohmann::json::parse_event_t;
+  // Keeps the top-level object and its "file" member; every other member is
+  // discarded as it is read.
+  auto keep = [](int depth, Event event, nlohmann::json& parsed) {
+    if (depth == 0) return true;
+    if (depth == 1 && event == Event::key) return parsed == "file";
+    return depth == 1 && event == Event::value;
+  };
+  nlohmann::json j = nlohmann::json::parse(map_json, keep, /*allow_exceptions=*/false);
+  if (!j.is_object()) return std::nullopt;
+  auto it = j.find("file");
+  if (it == j.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
 Result<std::string> set_file(std::string_view map_json, std::string_view file) {
   auto j = parse_map(map_json);
   if (!j) return fail(j.error());

@@ -88,6 +88,10 @@ std::pair<int, int> line_column(std::string_view text, size_t offset);
 Result<std::string> shift_for_edits(std::string_view map_json, std::string_view generated,
                                     const std::vector<TextEdit>& edits);
 
+// The map's top-level "file" field, without building the rest of it;
+// nullopt when it has none or is not a JSON object.
+std::optional<std::string> file_field(std::string_view map_json);
+
 // The map with its "file" field set; other fields kept.
 Result<std::string> set_file(std::string_view map_json, std::string_view file);
 

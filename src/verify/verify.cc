@@ -464,13 +464,14 @@ class Verifier {
       if (ref.url.text.empty()) return;
       link::Resolution r = link::resolve_reference(ref, folder, base);
       if (r.status != link::Resolution::Status::Resolved || !in_tree(r.path)) return;
-      if (link::integrity_matches(integrity->value.text, bytes(r.path))) return;
+      link::Digests digests = link::digests_of(bytes(r.path));
+      if (link::integrity_matches(integrity->value.text, digests)) return;
       link::Position p = where.at(integrity->value.raw.front());
       problem(shown(rel),
               fmt::format("integrity of {} does not match {} ({}): the browser refuses it; "
                           "build again, or deploy the file as built",
                           util::printable(ref.url.text), util::printable(r.path),
-                          util::sri_sha384(bytes(r.path))),
+                          digests.sha384),
               LineCol{p.line, p.column});
     };
     link::tokenize_markup(page.bytes, false, handler);

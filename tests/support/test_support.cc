@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -172,6 +174,17 @@ std::map<std::string, std::string> snapshot(const fs::path& root) {
 
 fs::path fixtures_dir() { return ASSETPIPE_FIXTURES; }
 fs::path assetpipe_bin() { return ASSETPIPE_BIN; }
+
+void write_sparse(const fs::path& p, const std::string& head, long hole_bytes,
+                  const std::string& tail) {
+  fs::create_directories(p.parent_path());
+  std::FILE* f = std::fopen(p.c_str(), "wb");
+  if (!f) throw std::runtime_error("cannot create " + p.string());
+  std::fwrite(head.data(), 1, head.size(), f);
+  std::fseek(f, static_cast<long>(head.size()) + hole_bytes, SEEK_SET);
+  std::fwrite(tail.data(), 1, tail.size(), f);
+  std::fclose(f);
+}
 
 void copy_fixture(const std::string& name, const fs::path& dest) {
   fs::create_directories(dest);

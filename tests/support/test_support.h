@@ -40,6 +40,10 @@ RunResult run_program(const std::vector<std::string>& argv,
                       const std::map<std::string, std::string>& env = {});
 
 std::string read(const std::filesystem::path& p);
+
+// A sparse file: `head`, a hole of `hole_bytes`, then `tail`.
+void write_sparse(const std::filesystem::path& p, const std::string& head, long hole_bytes,
+                  const std::string& tail);
 void write(const std::filesystem::path& p, const std::string& bytes);
 
 // Relative path -> bytes of every regular file under root (symlinks not followed).

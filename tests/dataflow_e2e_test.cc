@@ -1,0 +1,126 @@
+// End-to-end tests of the per-file dataflow (issue "build as a per-file
+// dataflow"): streamed files, maps paired by name, no gain no change.
+#include <sys/stat.h>
+
+#include <regex>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.h"
+
+namespace fs = std::filesystem;
+using namespace assetpipe::test;
+using ::testing::HasSubstr;
+
+namespace {
+
+nlohmann::json manifest_of(const fs::path& out) {
+  return nlohmann::json::parse(read(out / ".assetpipe/manifest.json"));
+}
+
+// An unminified script (esbuild saves about half of it).
+std::string unminified_script() {
+  std::string s = "(function () {\n";
+  for (int i = 0; i < 40; ++i) {
+    s += "  var greeting_number_" + std::to_string(i) + " = 'hello ' + document.title;\n";
+    s += "  console.log(greeting_number_" + std::to_string(i) + ");\n";
+  }
+  return s + "})();\n";
+}
+
+const char* kBesideMap =
+    R"J({"version":3,"file":"bundle.js","sources":["../src/main.ts"],)J"
+    R"J("sourcesContent":["console.log(1)"],"names":[],"mappings":"AAAA;AACA"})J";
+
+}  // namespace
+
+TEST(Dataflow, StreamedFileIsCopiedWithItsHolesAndNamedByItsBytes) {
+  TempDir tmp;
+  write(tmp / "in/index.html", "<!doctype html><a href=\"media/big.bin\">download</a>\n");
+  fs::path big = tmp / "in/media/big.bin";
+  write_sparse(big, "start of the file", 96 << 20, "end of the file");  // a 96 MiB hole
+  auto r = run_assetpipe({"build", (tmp / "in").string(), "-o", (tmp / "out").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto entry = manifest_of(tmp / "out")["assets"]["media/big.bin"];
+  std::string file = entry["file"];
+  EXPECT_TRUE(std::regex_match(file, std::regex(R"(media/big\.[0-9A-Za-z_-]{10}\.bin)"))) << file;
+  EXPECT_EQ(read(tmp / "out" / file), read(big));
+  EXPECT_EQ(entry["size"], fs::file_size(big));
+  EXPECT_THAT(read(tmp / "out/index.html"), HasSubstr("href=\"" + file + "\""));
+  struct stat in {}, out {};
+  ASSERT_EQ(::stat(big.c_str(), &in), 0);
+  ASSERT_EQ(::stat((tmp / "out" / file).c_str(), &out), 0);
+  if (in.st_blocks * 512 < in.st_size / 2) {
+    EXPECT_LT(out.st_blocks * 512, in.st_size / 2) << "the hole was filled in";
+  }
+  // The original name too, with the same bytes (the safety net).
+  EXPECT_EQ(read(tmp / "out/media/big.bin"), read(big));
+  // No encodings for a file no stage reads.
+  EXPECT_FALSE(fs::exists(tmp / "out" / (file + ".br")));
+}
+
+TEST(Dataflow, MapBesideAFileWithoutACommentIsComposedThrough) {
+  TempDir tmp;
+  write(tmp / "in/dist/bundle.js", unminified_script());
+  write(tmp / "in/dist/bundle.js.map", kBesideMap);
+  write(tmp / "in/index.html", "<!doctype html><script src=\"dist/bundle.js\"></script>\n");
+  auto r = run_assetpipe({"build", (tmp / "in").string(), "-o", (tmp / "out").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto assets = manifest_of(tmp / "out")["assets"];
+  std::string js = assets["dist/bundle.js"]["file"];
+  EXPECT_EQ(assets["dist/bundle.js"]["map"], js + ".map");
+  // The input map is the file's map now, not a file of its own.
+  EXPECT_EQ(assets["dist/bundle.js.map"]["file"], js + ".map");
+  auto map = nlohmann::json::parse(read(tmp / "out" / (js + ".map")));
+  EXPECT_EQ(map["sources"], nlohmann::json::array({"../src/main.ts"}));
+  std::string code = read(tmp / "out" / js);
+  EXPECT_LT(code.size(), unminified_script().size() * 7 / 10);
+  EXPECT_THAT(code, HasSubstr("sourceMappingURL=" + js.substr(5) + ".map"));
+  size_t maps = 0;
+  for (const auto& [path, bytes] : snapshot(tmp / "out")) maps += path.ends_with(".map");
+  EXPECT_EQ(maps, 1u) << "one map, at the file's final name";
+}
+
+TEST(Dataflow, MapBesideThatNamesAnotherFileIsNotPaired) {
+  TempDir tmp;
+  write(tmp / "in/bundle.js", unminified_script());
+  std::string other = kBesideMap;
+  other.replace(other.find("\"bundle.js\""), 11, "\"other.js\"");
+  write(tmp / "in/bundle.js.map", other);
+  auto r = run_assetpipe({"build", (tmp / "in").string(), "-o", (tmp / "out").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto assets = manifest_of(tmp / "out")["assets"];
+  std::string js = assets["bundle.js"]["file"];
+  auto map = nlohmann::json::parse(read(tmp / "out" / (js + ".map")));
+  EXPECT_EQ(map["sources"], nlohmann::json::array({"bundle.js"}));
+}
+
+TEST(Dataflow, MinificationThatSavesTooLittleKeepsTheInputAndItsMap) {
+  TempDir tmp;
+  write(tmp / "in/dist/bundle.js", unminified_script());
+  write(tmp / "in/dist/bundle.js.map", kBesideMap);
+  // esbuild saves about half of this file: demand more, so it is kept.
+  auto r = run_assetpipe({"build", (tmp / "in").string(), "-o", (tmp / "out").string(), "-v",
+                          "--min-minify-saving", "0.9"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out + r.err, HasSubstr("under --min-minify-saving 0.9"));
+  auto assets = manifest_of(tmp / "out")["assets"];
+  std::string js = assets["dist/bundle.js"]["file"];
+  std::string code = read(tmp / "out" / js);
+  std::string comment = "//# sourceMappingURL=" + js.substr(5) + ".map\n";
+  ASSERT_THAT(code, ::testing::EndsWith(comment));
+  EXPECT_EQ(code.substr(0, code.size() - comment.size()), unminified_script())
+      << "the input's bytes, with only the comment that finds its map";
+  auto map = nlohmann::json::parse(read(tmp / "out" / (js + ".map")));
+  EXPECT_EQ(map["sources"], nlohmann::json::array({"../src/main.ts"}));
+  EXPECT_EQ(map["mappings"], "AAAA;AACA");
+  EXPECT_EQ(map["file"], js.substr(5));
+
+  // The default (1%) minifies it.
+  auto d = run_assetpipe({"build", (tmp / "in").string(), "-o", (tmp / "out2").string()});
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+  std::string js2 = manifest_of(tmp / "out2")["assets"]["dist/bundle.js"]["file"];
+  EXPECT_LT(read(tmp / "out2" / js2).size(), unminified_script().size() * 7 / 10);
+}
