@@ -78,6 +78,9 @@ TEST(Verify, PassesOnWhatTheBuildWrites) {
        fixtures_dir().parent_path() / "examples/site",
        {"--sourcemap", "none", "--no-compress"}},
       {"cycle", tmp / "cycle", {}},
+      {"example-html-features",
+       fixtures_dir().parent_path() / "examples/site",
+       {"--sri", "--picture", "--img-dimensions", "--image-widths", "200,400"}},
   };
   for (const auto& c : cases) {
     fs::path out = tmp / ("out-" + c.name);
@@ -113,6 +116,34 @@ TEST(Verify, AHashedFileWhoseBytesChangedIsCaught) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err,
               HasSubstr((e.out / css).string() + ": error: its content does not match the hash"));
+}
+
+// An integrity attribute (--sri's or the author's) that the file it loads
+// does not match: the browser would refuse the file.
+TEST(Verify, AnIntegrityTheFileDoesNotMatchIsCaught) {
+  TempDir tmp;
+  write(tmp / "in/index.html",
+        "<!doctype html>\n<link rel=stylesheet href=\"a.css\">\n"
+        "<script src=\"b.js\" integrity=\"sha384-written-by-hand\"></script>\n");
+  write(tmp / "in/a.css", "body { color: red; }\n");
+  write(tmp / "in/b.js", "console.log(1);\n");
+  fs::path out = tmp / "out";
+  // The build replaces the author's stale value (a warning) and adds one to the CSS.
+  build_ok(tmp / "in", out, {"--sri", "--no-minify", "--no-compress"});
+  ASSERT_EQ(verify(out).exit_code, 0);
+  std::string css = file_of(out, "a.css");
+  write(out / css, read(out / css) + "/* changed after the build */\n");
+  std::string html = read(out / "index.html");
+  size_t at = html.find("integrity=\"sha384-", html.find("<script"));
+  ASSERT_NE(at, std::string::npos) << html;
+  html.replace(at + 18, 4, "AAAA");
+  write(out / "index.html", html);
+  auto r = verify(out);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr((out / "index.html").string() + ":2:"));
+  EXPECT_THAT(r.err, HasSubstr("error: integrity of " + css + " does not match " + css));
+  EXPECT_THAT(r.err, HasSubstr((out / "index.html").string() + ":3:"));
+  EXPECT_THAT(r.err, HasSubstr("does not match " + file_of(out, "b.js")));
 }
 
 TEST(Verify, AChangedImageVariantIsCaught) {

@@ -47,6 +47,11 @@ struct Options {
   std::string base = "/";  // URL path the output root is served under
   std::string public_url;  // when set, rewritten references to hashed assets are absolute
 
+  // --- link: HTML pages use what was built (link/html_enhance.h) ---
+  bool sri = false;             // integrity + crossorigin on scripts/style sheets with hashed names
+  bool img_dimensions = false;  // width/height on <img> that have neither
+  bool picture = false;         // <img> of a JPEG/PNG with variants -> <picture> with <source>s
+
   // --- transform: minify ---
   bool minify = true;
   std::string esbuild;       // explicit path (flag or ASSETPIPE_ESBUILD)
@@ -72,6 +77,10 @@ struct Options {
   bool avif_yuv444 = false;
   double min_image_saving = 0.10;
   uint64_t max_pixels = 50'000'000;
+  // --image-widths: resized copies of every JPEG/PNG wider than a width, in
+  // the original format and every variant format (transform/image_resize.h).
+  std::vector<int> image_widths;
+  std::string image_sizes;  // --image-sizes: the `sizes` of the srcset assetpipe writes
 
   // --- emit: precompression ---
   bool compress_br = true;

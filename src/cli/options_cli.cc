@@ -45,6 +45,14 @@ void add_build_options(CLI::App& cmd, Options& o, CliState& s) {
   cmd.add_option("--base", o.base, "URL path the output is served under (default /)");
   cmd.add_option("--public-url", o.public_url,
                  "Make rewritten references to hashed assets absolute (https://cdn.example.com/)");
+  cmd.add_flag("--sri", o.sri,
+               "HTML: integrity and crossorigin on <script src> and <link rel=stylesheet|"
+               "modulepreload|preload> of hashed files");
+  cmd.add_flag("--img-dimensions", o.img_dimensions,
+               "HTML: width/height on <img> of a JPEG/PNG that has neither");
+  cmd.add_flag("--picture", o.picture,
+               "HTML: <img> of a JPEG/PNG with AVIF/WebP variants becomes <picture> with a "
+               "<source> per variant");
 
   cmd.add_option("--keep-previous", o.keep_previous,
                  "Carry the hashed files of this many previous builds (default 2; 0: none)");
@@ -89,6 +97,16 @@ void add_build_options(CLI::App& cmd, Options& o, CliState& s) {
                  "Keep a variant only when smaller by this fraction (default 0.10)")
       ->check(CLI::Range(0.0, 1.0));
   cmd.add_option("--max-pixels", o.max_pixels, "Refuse images larger than this (default 50e6)");
+  cmd.add_option("--image-widths", o.image_widths,
+                 "Also write every JPEG/PNG wider than a width at these widths (e.g. "
+                 "480,960,1600), in its format and each variant format; --picture and HTML "
+                 "srcset use them")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->check(CLI::Range(16, 16383));
+  cmd.add_option("--image-sizes", o.image_sizes,
+                 "The sizes attribute written with those srcsets (default: the image's own "
+                 "width, at most the viewport's)");
 
   cmd.add_flag("--no-compress", s.no_compress, "Do not write .br/.gz");
   cmd.add_option("--compress", s.compress, "Encodings to write: br,gz")

@@ -9,6 +9,7 @@
 
 #include "cli/progress_tty.h"
 #include "emit/emit.h"
+#include "transform/image_resize.h"
 #include "util/file.h"
 
 namespace assetpipe::cli {
@@ -74,7 +75,8 @@ nlohmann::json size_report(const BuildResult& r) {
     }
     const ImageVariant* best_variant = nullptr;
     for (const auto& v : a->variants) {
-      if (!v.skipped.empty()) continue;
+      // A --image-widths copy is another picture (smaller), not what the URL serves.
+      if (!v.skipped.empty() || transform::width_of_format(v.format) > 0) continue;
       if (!best_variant || v.size < best_variant->size) best_variant = &v;
     }
     if (best_variant) {

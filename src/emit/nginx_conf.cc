@@ -13,6 +13,7 @@
 #include "emit/emit.h"
 #include "emit/framework_manifests.h"
 #include "scan/classify.h"
+#include "transform/image_resize.h"
 #include "util/file.h"
 
 namespace assetpipe::emit {
@@ -193,8 +194,12 @@ ServingPlan plan_serving(const std::vector<Asset>& assets, const std::string& pr
     Location loc{.immutable = immutable, .brotli_only = brotli_only(a.encodings)};
     for (const auto& v : a.variants) {
       if (!v.skipped.empty()) continue;
-      loc.negotiate_image = true;
-      loc.extensions.insert(v.format);
+      // A --image-widths copy (hero.<hash>.jpg.480w.webp) is a file of its
+      // own, named by the page's srcset; only full-size variants are negotiated.
+      if (transform::width_of_format(v.format) == 0) {
+        loc.negotiate_image = true;
+        loc.extensions.insert(v.format);
+      }
       plan_file(plan, prefix, a.output + "." + v.format, a.logical, {.immutable = immutable});
     }
     plan_file(plan, prefix, a.output, a.logical, loc);

@@ -20,19 +20,6 @@ std::string lowercase(std::string_view s) {
   return out;
 }
 
-bool contains_word(std::string_view list, std::string_view word) {
-  std::string l = lowercase(list);
-  size_t k = 0;
-  while (k < l.size()) {
-    while (k < l.size() && is_space(l[k])) ++k;
-    size_t e = k;
-    while (e < l.size() && !is_space(l[e])) ++e;
-    if (l.substr(k, e - k) == word) return true;
-    k = e;
-  }
-  return false;
-}
-
 // <link rel=...> values that fetch a resource the page uses.
 bool is_resource_link(std::string_view rel) {
   static constexpr std::array<std::string_view, 10> rels = {
@@ -187,7 +174,21 @@ class DocumentScanner {
 
 }  // namespace
 
-std::vector<DecodedText> split_srcset(const DecodedText& value) {
+bool contains_word(std::string_view list, std::string_view word) {
+  std::string l = lowercase(list);
+  size_t k = 0;
+  while (k < l.size()) {
+    while (k < l.size() && is_space(l[k])) ++k;
+    size_t e = k;
+    while (e < l.size() && !is_space(l[e])) ++e;
+    if (l.substr(k, e - k) == word) return true;
+    k = e;
+  }
+  return false;
+}
+
+std::vector<DecodedText> split_srcset(const DecodedText& value,
+                                      std::vector<std::string>* descriptors) {
   std::vector<DecodedText> urls;
   const std::string& s = value.text;
   size_t k = 0;
@@ -210,15 +211,25 @@ std::vector<DecodedText> split_srcset(const DecodedText& value) {
       ended = true;
     }
     if (e > b) urls.push_back(slice(b, e));
-    if (ended) continue;
+    if (ended) {
+      if (e > b && descriptors) descriptors->emplace_back();
+      continue;
+    }
     // Descriptors up to the next comma outside parentheses.
     int depth = 0;
+    size_t d = k;
     while (k < s.size()) {
       char c = s[k];
       if (c == '(') ++depth;
       if (c == ')' && depth > 0) --depth;
       if (c == ',' && depth == 0) break;
       ++k;
+    }
+    if (e > b && descriptors) {
+      size_t de = k;
+      while (d < de && is_space(s[d])) ++d;
+      while (de > d && is_space(s[de - 1])) --de;
+      descriptors->push_back(s.substr(d, de - d));
     }
   }
   return urls;

@@ -6,7 +6,9 @@
 // resolving; the offsets point into the document so a rewrite keeps them.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "link/reference.h"
 
@@ -17,7 +19,13 @@ ScanResult scan_svg(std::string_view svg);
 
 // The URLs of a srcset value ("a.png 1x, b.png 2x"), after the HTML
 // "parse a srcset attribute" algorithm; offsets index into `value.text`
-// mapped through `value.raw`.
-std::vector<DecodedText> split_srcset(const DecodedText& value);
+// mapped through `value.raw`. With `descriptors`, each URL's descriptors
+// ("2x", "480w", "" when none) are appended to it, one per URL.
+std::vector<DecodedText> split_srcset(const DecodedText& value,
+                                      std::vector<std::string>* descriptors = nullptr);
+
+// Whether the space-separated `list` (a rel value) holds `word` (lowercase),
+// ASCII case-insensitively.
+bool contains_word(std::string_view list, std::string_view word);
 
 }  // namespace assetpipe::link

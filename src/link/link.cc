@@ -11,12 +11,14 @@
 #include "assetpipe/error.h"
 #include "assetpipe/progress.h"
 #include "link/graph.h"
+#include "link/html_enhance.h"
 #include "link/naming.h"
 #include "link/positions.h"
 #include "link/resolve.h"
 #include "link/source_maps.h"
 #include "link/url.h"
 #include "scan/classify.h"
+#include "transform/image_probe.h"
 #include "util/file.h"
 #include "util/interrupt.h"
 
@@ -90,6 +92,7 @@ class Linker::Impl {
     graph_ = graph();
     comps_ = strongly_connected_components(graph_);
     renamed_.assign(assets_.size(), 0);
+    named_facts_.assign(assets_.size(), {});
     dependencies_.assign(comps_.members.size(), {});
     for (size_t c = 0; c < comps_.members.size(); ++c) {
       std::set<size_t> deps;
@@ -149,6 +152,22 @@ class Linker::Impl {
   // still be filling in its notes while prepare() runs).
   std::vector<std::vector<std::string>> pending_notes_;
   std::vector<char> map_appended_;  // the map came from transform: append a comment
+  // What pages need of a file's final bytes (html_enhance), taken when it is
+  // named: afterwards its bytes may be written and freed by another task.
+  struct NamedFacts {
+    std::optional<Digests> digests;  // JS and CSS
+    transform::ImageSize size;       // JPEG and PNG, as displayed
+  };
+  std::vector<NamedFacts> named_facts_;
+
+  void keep_named_facts(size_t m) {
+    const Asset& a = assets_[m];
+    if (a.streamed) return;
+    if (a.kind == FileKind::Js || a.kind == FileKind::Css) named_facts_[m].digests = digests_of(a.bytes);
+    if (a.kind == FileKind::Jpeg || a.kind == FileKind::Png) {
+      named_facts_[m].size = transform::probe_display_size(a.bytes);
+    }
+  }
 
   void warn(const Asset& a, SourcePositions& where, const DecodedText& at,
             const std::string& message) {
@@ -464,7 +483,12 @@ class Linker::Impl {
     }
     for (size_t m : members) {
       if (!renamed_[m]) assets_[m].output = assets_[m].logical;
-      if (!assets_[m].streamed) rewrite(m);
+      if (!assets_[m].streamed && assets_[m].kind != FileKind::Html) rewrite(m);
+      keep_named_facts(m);
+    }
+    // Pages last: --sri hashes the final bytes of what they reference.
+    for (size_t m : members) {
+      if (!assets_[m].streamed && assets_[m].kind == FileKind::Html) rewrite(m);
     }
   }
 
@@ -475,13 +499,47 @@ class Linker::Impl {
     std::optional<std::string> source_map;
     size_t edits = 0;
     std::string map_problem;
+    std::vector<EnhanceNote> enhance_notes;
   };
+
+  // A page's references as html_enhance sees them: where each stands, what
+  // it will say, and the file it names (whose bytes are final by now).
+  std::vector<EnhanceRef> enhance_refs(size_t m) {
+    std::string_view doc = assets_[m].bytes;
+    std::vector<EnhanceRef> out;
+    for (const auto& l : links_[m]) {
+      const DecodedText& u = l.ref.url;
+      if (l.map_comment || l.to_map || u.text.empty()) continue;
+      const Asset& t = assets_[l.target];
+      const NamedFacts& facts = named_facts_[l.target];
+      EnhanceRef r{u.raw.front(), u.raw.back(), "", 0, &t,
+                   t.output != t.logical || t.fingerprinted,
+                   facts.digests ? &*facts.digests : nullptr, facts.size};
+      if (auto e = edit_for(m, l)) {
+        r.written = std::string(doc.substr(r.begin, e->offset - r.begin)) + e->replacement;
+        r.path_end = r.written.size();
+        size_t after = e->offset + e->old_length;
+        r.written += doc.substr(after, r.end - after);
+      } else {
+        r.written = doc.substr(r.begin, r.end - r.begin);
+        r.path_end = u.raw[l.path_end] - r.begin;
+      }
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
 
   Rendered render(size_t m) {
     const Asset& a = assets_[m];
     Rendered r{a.bytes, a.source_map};
     std::vector<Edit> edits = edits_of(m);
     r.edits = edits.size();
+    if (a.kind == FileKind::Html) {
+      Enhanced more = enhance_html(a.bytes, enhance_refs(m), options_);
+      edits.insert(edits.end(), more.edits.begin(), more.edits.end());
+      edits = sorted_disjoint(std::move(edits));
+      r.enhance_notes = std::move(more.notes);
+    }
     if (r.source_map) {
       auto shifted = shift_map(*r.source_map, a.bytes, edits);
       if (!shifted) {
@@ -507,6 +565,17 @@ class Linker::Impl {
       diags_.warning(a.logical, fmt::format("its source map was not adjusted to the rewritten "
                                             "references ({}); columns after them may be off",
                                             r.map_problem));
+    }
+    if (!r.enhance_notes.empty()) {
+      SourcePositions where(a);
+      for (const auto& n : r.enhance_notes) {
+        Position p = where.at(n.offset);
+        if (n.warning) {
+          diags_.warning(a.logical, n.message + p.origin, p.line, p.column);
+        } else if (options_.verbosity == Verbosity::Verbose) {
+          diags_.add({Severity::Note, a.logical, p.line, p.column, n.message + p.origin});
+        }
+      }
     }
     a.bytes = std::move(r.bytes);
     a.source_map = std::move(r.source_map);

@@ -128,11 +128,13 @@ class MarkupTokenizer {
       return skip_past(">");
     }
     if (s_.substr(i_, 2) == "</" && i_ + 2 < s_.size() && is_alpha(s_[i_ + 2])) {
-      i_ += 2;
       MarkupTag tag;
+      tag.begin = i_;
+      i_ += 2;
       tag.closing = true;
       tag.name = name();
       skip_past(">");
+      if (s_[i_ - 1] == '>') tag.end = i_;
       if (h_.tag) h_.tag(tag);
       return;
     }
@@ -153,6 +155,7 @@ class MarkupTokenizer {
 
   void start_tag() {
     MarkupTag tag;
+    tag.begin = i_ - 1;
     tag.name = name();
     bool self_closing = false;
     std::set<std::string, std::less<>> seen;  // a repeated attribute is dropped (HTML spec)
@@ -163,10 +166,13 @@ class MarkupTokenizer {
         continue;
       }
       if (c == '>') {
-        ++i_;
+        if (!self_closing) tag.insert_at = i_;
+        tag.end = ++i_;
         break;
       }
+      self_closing = false;
       if (c == '/') {
+        tag.insert_at = i_;
         ++i_;
         self_closing = i_ < s_.size() && s_[i_] == '>';
         continue;

@@ -22,6 +22,12 @@ struct MarkupTag {
   std::string name;  // lowercase
   std::vector<MarkupAttribute> attributes;
   bool closing = false;
+  // Offsets in the document: `begin` at its '<'; `insert_at` (start tags)
+  // where more attributes can go (the '>' or the '/' of "/>"); `end` after
+  // its '>'. An unterminated tag (the document ends inside it) has end == 0.
+  size_t begin = 0;
+  size_t insert_at = 0;
+  size_t end = 0;
 
   // The first attribute called `name`, or nullptr.
   const MarkupAttribute* find(std::string_view attribute) const;

@@ -14,6 +14,7 @@
 
 #include "transform/avif_encoder.h"
 #include "transform/image_probe.h"
+#include "transform/image_resize.h"
 #include "transform/webp_encoder.h"
 #include "util/interrupt.h"
 
@@ -69,14 +70,71 @@ ImageVariant make_variant(const std::string& format, const Asset& asset, const D
 void drop_avif_not_smaller_than_webp(std::vector<ImageVariant>& variants) {
   const ImageVariant* webp = nullptr;
   for (const auto& v : variants) {
-    if (v.format == "webp" && v.skipped.empty()) webp = &v;
+    if (base_format(v.format) == "webp" && v.skipped.empty()) webp = &v;
   }
   if (!webp) return;
   for (auto& v : variants) {
-    if (v.format != "avif" || !v.skipped.empty() || v.bytes.size() < webp->bytes.size()) continue;
+    if (base_format(v.format) != "avif" || !v.skipped.empty() ||
+        v.bytes.size() < webp->bytes.size()) {
+      continue;
+    }
     v.skipped = fmt::format("{} bytes, not smaller than the WebP ({} bytes)", v.bytes.size(),
                             webp->bytes.size());
     v.bytes.clear();
+  }
+}
+
+// Quality of the resized JPEGs of --image-widths (the srcset of browsers
+// that take neither AVIF nor WebP); 82 keeps them below the input's bytes
+// per pixel for photos saved at 85-95.
+constexpr int kResizedJpegQuality = 82;
+
+// --image-widths: each width below the image's, scaled from the decoded
+// pixels, in the image's own format and each variant format (kept by the same
+// rules as the full-size variants, against that width's own-format copy). A
+// width whose own-format copy is not smaller than the full-size image (a
+// palette PNG scaled to true colour) is left out.
+void add_width_variants(std::vector<ImageVariant>& variants, const Asset& asset,
+                        const DecodedImage& image, const std::vector<std::string>& formats,
+                        const Options& options, Diagnostics& diags) {
+  std::string own_format = asset.kind == FileKind::Png ? "png" : "jpg";
+  for (int w : widths_below(options.image_widths, image.width)) {
+    if (util::interrupted()) return;
+    auto scaled = resize_to_width(image, w);
+    auto own = !scaled                   ? util::Result<std::string>(util::fail(scaled.error()))
+               : own_format == "png" ? encode_png(*scaled)
+                                     : encode_jpeg(*scaled, kResizedJpegQuality);
+    if (!own) {
+      diags.warning(asset.logical, fmt::format("cannot make the {} pixels wide copy: {}; left "
+                                               "out of its srcset",
+                                               w, own.error()));
+      continue;
+    }
+    std::vector<ImageVariant> group;
+    group.push_back({width_format(w, own_format), std::move(*own), scaled->width,
+                     scaled->height, ""});
+    if (group[0].bytes.size() >= asset.bytes.size()) {
+      group[0].bytes.clear();
+      group[0].skipped = "not smaller than the full-size image";
+      variants.push_back(std::move(group[0]));
+      continue;
+    }
+    for (const auto& format : formats) {
+      ImageVariant v{width_format(w, format), "", scaled->width, scaled->height, ""};
+      auto encoded = encode_variant(format, *scaled, options);
+      if (!encoded) {
+        v.skipped = "encoder failed";
+        diags.warning(asset.logical, fmt::format("cannot encode {}: {}; no {} variant", v.format,
+                                                 encoded.error(), v.format));
+      } else {
+        v.skipped = reason_to_skip(encoded->size(), group[0].bytes.size(),
+                                   options.min_image_saving);
+        if (v.skipped.empty()) v.bytes = std::move(*encoded);
+      }
+      group.push_back(std::move(v));
+    }
+    drop_avif_not_smaller_than_webp(group);
+    for (auto& v : group) variants.push_back(std::move(v));
   }
 }
 
@@ -160,6 +218,9 @@ std::vector<ImageVariant> variants_of(const Asset& asset, const Options& options
     variants.push_back(make_variant(format, asset, *decoded, options, diags));
   }
   drop_avif_not_smaller_than_webp(variants);
+  if (!options.image_widths.empty()) {
+    add_width_variants(variants, asset, *decoded, formats, options, diags);
+  }
   return variants;
 }
 

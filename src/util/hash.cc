@@ -123,6 +123,13 @@ std::string sri_sha384(std::string_view bytes) {
   return "sha384-" + base64(digest(bytes, EVP_sha384(), "SHA-384"));
 }
 
+std::string sri_digest(std::string_view bytes, std::string_view algorithm) {
+  if (algorithm == "sha384") return sri_sha384(bytes);
+  if (algorithm == "sha512") return "sha512-" + sha512_base64(bytes);
+  if (algorithm == "sha256") return "sha256-" + base64(digest(bytes, EVP_sha256(), "SHA-256"));
+  return "";
+}
+
 std::string sha512_base64(std::string_view bytes) {
   return base64(digest(bytes, EVP_sha512(), "SHA-512"));
 }

@@ -35,6 +35,10 @@ std::string name_hash(std::string_view bytes, size_t hex_chars = 10);
 // "sha384-<base64>"
 std::string sri_sha384(std::string_view bytes);
 
+// "<algorithm>-<base64>" for the Subresource Integrity algorithms sha256,
+// sha384 and sha512; "" for any other name.
+std::string sri_digest(std::string_view bytes, std::string_view algorithm);
+
 std::string base64(std::string_view bytes);
 
 // SHA-384 (and SHA-512 when asked) over bytes fed in pieces.

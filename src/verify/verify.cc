@@ -13,6 +13,8 @@
 #include "emit/emit.h"
 #include "emit/previous.h"
 #include "emit/nginx_conf.h"
+#include "link/html_enhance.h"
+#include "link/markup_tokenizer.h"
 #include "link/naming.h"
 #include "link/positions.h"
 #include "link/resolve.h"
@@ -442,7 +444,37 @@ class Verifier {
                             util::printable(ref.url.text), util::printable(r.path)),
                 position());
       }
+      if (kind == FileKind::Html) check_integrity(rel, a, folder, base, where);
     }
+  }
+
+  // Every integrity attribute (the build's --sri, or the author's) holds for
+  // the file of the output its tag loads: a file changed after the build (a
+  // deploy step that rewrote it) is refused by the browser.
+  void check_integrity(const std::string& rel, const Asset& page,
+                       const std::optional<std::string>& folder, const std::string& base,
+                       link::SourcePositions& where) {
+    link::MarkupHandler handler;
+    handler.tag = [&](const link::MarkupTag& tag) {
+      if (tag.closing || (tag.name != "script" && tag.name != "link")) return;
+      const link::MarkupAttribute* integrity = tag.find("integrity");
+      const link::MarkupAttribute* url = tag.find(tag.name == "script" ? "src" : "href");
+      if (!integrity || !url || integrity->value.trimmed().text.empty()) return;
+      link::Reference ref{url->value.trimmed(), link::RefKind::Resource, false};
+      if (ref.url.text.empty()) return;
+      link::Resolution r = link::resolve_reference(ref, folder, base);
+      if (r.status != link::Resolution::Status::Resolved || !in_tree(r.path)) return;
+      link::Digests digests = link::digests_of(bytes(r.path));
+      if (link::integrity_matches(integrity->value.text, digests)) return;
+      link::Position p = where.at(integrity->value.raw.front());
+      problem(shown(rel),
+              fmt::format("integrity of {} does not match {} ({}): the browser refuses it; "
+                          "build again, or deploy the file as built",
+                          util::printable(ref.url.text), util::printable(r.path),
+                          digests.sha384),
+              LineCol{p.line, p.column});
+    };
+    link::tokenize_markup(page.bytes, false, handler);
   }
 
   std::optional<json> load_json(const std::string& rel) {

@@ -4,6 +4,7 @@
 //     output (the link stage's scanners and resolver, against the output);
 //   - every hashed name matches its content under the naming rule
 //     (link/naming.h), variants and source map included;
+//   - every integrity attribute of a page holds for the file its tag loads;
 //   - every .br/.gz decodes to the file beside it;
 //   - the manifest, the framework manifests it lists and the nginx snippets
 //     agree with the tree.

@@ -745,6 +745,137 @@ async function runSite(browser, bin, site, prepared) {
 }
 
 // ---------------------------------------------------------------------------
+// Issue 18: pages that use what was built (--picture, --image-widths, --sri,
+// --img-dimensions), on a page of our own with a 2560x1600 photo that
+// Chromium itself encodes (canvas -> JPEG). The output is served twice by the
+// same nginx: plainly (no snippet: no Accept negotiation, as behind a CDN that
+// ignores Vary: Accept) and with the snippets.
+// ---------------------------------------------------------------------------
+const HTML_FEATURES = 'html-features';
+const HTML_FEATURE_FLAGS = ['--sri', '--picture', '--img-dimensions', '--image-widths', '480,960,1600'];
+
+async function makePhoto(browser, file) {
+  const page = await browser.newPage();
+  const dataUrl = await page.evaluate(() => {
+    const c = document.createElement('canvas');
+    c.width = 2560; c.height = 1600;
+    const g = c.getContext('2d');
+    const grad = g.createLinearGradient(0, 0, 2560, 1600);
+    grad.addColorStop(0, '#1d3c6e'); grad.addColorStop(0.5, '#d9a441'); grad.addColorStop(1, '#3f7a3a');
+    g.fillStyle = grad; g.fillRect(0, 0, 2560, 1600);
+    for (let i = 0; i < 400; ++i) { // detail, so the sizes differ as a photo's do
+      g.fillStyle = `hsla(${(i * 37) % 360}, 60%, ${30 + (i % 40)}%, 0.5)`;
+      g.beginPath(); g.arc((i * 733) % 2560, (i * 397) % 1600, 10 + (i % 90), 0, 7); g.fill();
+    }
+    // Grain, as a camera's sensor leaves it (deterministic).
+    const img = g.getImageData(0, 0, 2560, 1600);
+    let x = 12345;
+    for (let i = 0; i < img.data.length; i += 4) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      const n = ((x >>> 16) % 25) - 12;
+      img.data[i] += n; img.data[i + 1] += n; img.data[i + 2] += n;
+    }
+    g.putImageData(img, 0, 0);
+    return c.toDataURL('image/jpeg', 0.9);
+  });
+  await page.close();
+  fs.writeFileSync(file, Buffer.from(dataUrl.split(',')[1], 'base64'));
+}
+
+async function htmlFeatures(browser, bin, tmp) {
+  const work = path.join(tmp, HTML_FEATURES);
+  const input = path.join(work, 'in');
+  const output = path.join(work, 'out');
+  fs.mkdirSync(input, { recursive: true });
+  await makePhoto(browser, path.join(input, 'photo.jpg'));
+  fs.writeFileSync(path.join(input, 'index.html'), [
+    '<!doctype html><html><head><meta name="viewport" content="width=device-width"><link rel="icon" href="data:,">',
+    '<link rel="stylesheet" href="style.css">',
+    '<script type="module" src="app.js"></script></head>',
+    '<body><h1>Photo</h1><img src="photo.jpg" alt="a photo"></body></html>', ''].join('\n'));
+  fs.writeFileSync(path.join(input, 'style.css'), 'body { margin: 0; } h1 { color: rgb(1, 2, 3); } img { max-width: 100%; height: auto; }\n');
+  fs.writeFileSync(path.join(input, 'app.js'), "document.documentElement.dataset.app = 'ran';\n");
+  const t0 = Date.now();
+  await runAsync(bin, ['build', input, '-o', output, ...HTML_FEATURE_FLAGS], { env: { ...process.env, NO_COLOR: '1' } });
+  const buildMs = Date.now() - t0;
+  const manifest = JSON.parse(fs.readFileSync(path.join(output, '.assetpipe/manifest.json'), 'utf8')).assets;
+  const photo = manifest['photo.jpg'];
+  const nginx = new Nginx(path.join(work, 'nginx'), { input: output, output, spa: false });
+  await nginx.start();
+  const plain = `http://127.0.0.1:${nginx.inPort}`;
+  const snippets = `http://127.0.0.1:${nginx.outPort}`;
+  const problems = [];
+  const measured = {};
+  // One visit in a fresh context: which image files came, the bytes of everything.
+  const visit = async (origin, width) => {
+    const context = await browser.createBrowserContext();
+    const page = await context.newPage();
+    await page.setViewport({ width, height: 900, deviceScaleFactor: 1 });
+    const cdp = await page.createCDPSession();
+    await cdp.send('Network.enable');
+    const rec = new Recorder(page, cdp, origin);
+    await page.goto(`${origin}/`, { waitUntil: 'load', timeout: 30000 });
+    await settle(page, {});
+    const state = await page.evaluate(() => ({
+      app: document.documentElement.dataset.app ?? null,
+      h1: getComputedStyle(document.querySelector('h1')).color,
+      img: document.querySelector('img').currentSrc.replace(location.origin + '/', ''),
+      complete: document.querySelector('img').complete && document.querySelector('img').naturalWidth > 0,
+    }));
+    const images = [...rec.requests.values()].filter((r) => r.type === 'Image').map((r) => r.url.replace(`${origin}/`, ''));
+    const bytes = rec.bytes('load');
+    const errors = rec.console.map((c) => c.text);
+    await context.close();
+    return { state, images, bytes, errors };
+  };
+  try {
+    for (const [width, expected] of [[480, '480w.avif'], [1600, '1600w.avif']]) {
+      const want = `${photo.file}.${expected}`;
+      if (!photo.variants?.[expected]?.file) {
+        problems.push(`${want} was not kept (manifest: ${JSON.stringify(photo.variants)})`);
+        continue;
+      }
+      for (const [label, origin] of [['plain nginx (no Accept negotiation)', plain], ['nginx with the snippets', snippets]]) {
+        const v = await visit(origin, width);
+        if (label.startsWith('plain')) measured[width] = v.bytes;
+        const where = `${width} px viewport, ${label}`;
+        if (v.state.img !== want || !v.state.complete) problems.push(`${where}: the image shown is ${v.state.img} (complete: ${v.state.complete}), expected ${want}`);
+        if (v.images.length !== 1 || v.images[0] !== want) problems.push(`${where}: image requests ${JSON.stringify(v.images)}, expected only ${want}`);
+        if (v.state.app !== 'ran' || v.state.h1 !== 'rgb(1, 2, 3)') problems.push(`${where}: script or style sheet did not apply under SRI: ${JSON.stringify(v.state)} ${v.errors.join('; ')}`);
+        if (v.errors.length) problems.push(`${where}: console errors: ${v.errors.join('; ')}`);
+      }
+    }
+    // A tampered hashed script is refused by the browser (its integrity no longer matches).
+    const appFile = path.join(output, manifest['app.js'].file);
+    const original = fs.readFileSync(appFile);
+    fs.writeFileSync(appFile, Buffer.concat([original, Buffer.from('// tampered\n')]));
+    for (const suffix of ['.br', '.gz']) fs.rmSync(appFile + suffix, { force: true });
+    const t = await visit(plain, 1280);
+    if (t.state.app !== null) problems.push('a tampered app.js still ran: SRI did not block it');
+    if (!t.errors.some((e) => /integrity/i.test(e))) problems.push(`a tampered app.js: no integrity error in the console (${t.errors.join('; ')})`);
+    fs.writeFileSync(appFile, original);
+  } finally {
+    await nginx.stop();
+  }
+  // Before: the input served plainly, and built without the flags (the
+  // full-size AVIF by negotiation), at the same viewports.
+  const output0 = path.join(work, 'out-default');
+  await runAsync(bin, ['build', input, '-o', output0], { env: { ...process.env, NO_COLOR: '1' } });
+  const nginx0 = new Nginx(path.join(work, 'nginx0'), { input, output: output0, spa: false });
+  await nginx0.start();
+  const before = { input: {}, default: {} };
+  try {
+    for (const width of [480, 1600]) {
+      before.input[width] = (await visit(`http://127.0.0.1:${nginx0.inPort}`, width)).bytes;
+      before.default[width] = (await visit(`http://127.0.0.1:${nginx0.outPort}`, width)).bytes;
+    }
+  } finally {
+    await nginx0.stop();
+  }
+  return { problems, measured, before, buildMs };
+}
+
+// ---------------------------------------------------------------------------
 // Main
 // ---------------------------------------------------------------------------
 async function main() {
@@ -761,7 +892,7 @@ async function main() {
   const puppeteer = (await import('puppeteer-core')).default;
   ({ PNG } = await import('pngjs'));
   pixelmatch = (await import('pixelmatch')).default;
-  for (const name of only) if (!SITE_LIST.some((s) => s.name === name)) die(`no site ${name}`);
+  for (const name of only) if (name !== HTML_FEATURES && !SITE_LIST.some((s) => s.name === name)) die(`no site ${name}`);
   for (const name of Object.keys(KNOWN_BREAKS)) if (!SITE_LIST.some((s) => s.name === name)) die(`KNOWN_BREAKS names no site: ${name}`);
 
   const t0 = Date.now();
@@ -781,7 +912,16 @@ async function main() {
     ],
   });
   const results = [];
+  let features = null;
   try {
+    if (!only.length || only.includes(HTML_FEATURES)) {
+      log(`browser suite: ${HTML_FEATURES}: <picture>, srcset widths, SRI (assetpipe ${HTML_FEATURE_FLAGS.join(' ')})`);
+      try {
+        features = await htmlFeatures(browser, bin, tmp);
+      } catch (e) {
+        features = { problems: [`ERROR ${e.stack || String(e)}`], measured: {} };
+      }
+    }
     const sites = SITE_LIST.filter((site) => !only.length || only.includes(site.name));
     // One site ahead: the next input is built while the browser is on this one.
     const start = (i) => {
@@ -844,6 +984,19 @@ async function main() {
     if (r.note) lines.push(`${r.site.name}: note: ${r.note}`);
     for (const w of r.build1.warnings) lines.push(`${r.site.name}: assetpipe ${w}`);
   }
+  if (features) {
+    if (features.problems.length) {
+      ++failed;
+      lines.push(`\n${HTML_FEATURES}: FAIL\n  ${features.problems.join('\n  ')}`);
+    }
+    const m = features.measured;
+    const b = features.before ?? { input: {}, default: {} };
+    lines.push(`\n${HTML_FEATURES}: ${features.problems.length ? 'FAIL' : 'pass'}; bytes of a first visit `
+      + '(CDP encodedDataLength), 480 px / 1600 px viewport:\n'
+      + `  input served plainly:                      ${b.input[480] ?? '?'} / ${b.input[1600] ?? '?'}\n`
+      + `  assetpipe defaults, nginx negotiation:     ${b.default[480] ?? '?'} / ${b.default[1600] ?? '?'}\n`
+      + `  ${HTML_FEATURE_FLAGS.join(' ')}, plain nginx: ${m[480] ?? '?'} / ${m[1600] ?? '?'}`);
+  }
   for (const l of lines) log(l);
 
   log('\nPer site (failed, wrong type, console: the first visit and its interaction; bytes: encodedDataLength of CDP Network.loadingFinished, first and repeat page loads):');
@@ -866,7 +1019,7 @@ async function main() {
   }
   log(`\nbrowser suite: ${((Date.now() - t0) / 1000).toFixed(1)} s; work folder ${keep || failed ? tmp : '(removed)'}`);
   if (!keep && !failed) fs.rmSync(tmp, { recursive: true, force: true });
-  const total = results.length * CHECKS.length;
+  const total = results.length * CHECKS.length + (features ? 1 : 0);
   const known = results.reduce((n, r) => n + Object.values(r.verdict).filter((v) => v === 'known').length, 0);
   log(`browser suite: ${known} of the checks are known breaks (KNOWN_BREAKS in tests/browser/run.mjs)`);
   log(`${total - failed} passed, ${failed} failed`);

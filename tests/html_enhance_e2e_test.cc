@@ -1,0 +1,361 @@
+// --sri, --img-dimensions and --picture through the built binary: the pages
+// it wrote are parsed, every integrity is checked against the file on disk,
+// every width/height against the decoded image, every <source> against the
+// variant it names (decoded); the output passes `assetpipe verify` (run by
+// run_assetpipe) and is served by the real nginx.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "image_test_util.h"
+#include "link/markup_tokenizer.h"
+#include "support/nginx_server.h"
+#include "support/test_support.h"
+#include "transform/image_decode.h"
+#include "transform/image_resize.h"
+#include "util/hash.h"
+
+using namespace assetpipe;
+using namespace assetpipe::test;
+using namespace assetpipe::test::images;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A page with a style sheet and a module (both renamed and rewritten, so
+// their bytes change), a script whose integrity the author computed on the
+// input (stale after the build), a photo shown rotated by EXIF, a PNG with a
+// srcset, an image already in a <picture>, and a script that keeps its name.
+void make_site(const fs::path& in) {
+  // Its import() is rewritten to the hashed name: the bytes served are not these.
+  std::string stale_js = "import('./dep.js').then(() => {});\n";
+  write(in / "index.html",
+        "<!doctype html><html><head>\n"
+        "<link rel=\"stylesheet\" href=\"css/site.css\">\n"
+        "<script type=\"module\" src=\"js/app.js\"></script>\n"
+        "<script src=\"js/old.js\" integrity=\"" + util::sri_sha384(stale_js) +
+            "\"></script>\n"
+        "<script src=\"sw.js\"></script>\n"
+        "</head><body>\n"
+        "<img src=\"img/hero.jpg\" alt=\"A hero\" class=\"wide\" loading=\"lazy\">\n"
+        "<img src=\"img/logo.png\" srcset=\"img/logo.png 1x, img/logo2x.png 2x\" alt=\"\">\n"
+        "<picture><source srcset=\"img/logo2x.png\" media=\"(min-width: 800px)\">"
+        "<img src=\"img/hero.jpg\" alt=\"in a picture\"></picture>\n"
+        "</body></html>\n");
+  write(in / "css/site.css", "body { background: url(../img/logo.png); margin: 0; }\n");
+  write(in / "js/app.js", "import { n } from './dep.js';\nconsole.log(n);\n");
+  write(in / "js/dep.js", "export const n = 2;\n");
+  write(in / "js/old.js", stale_js);
+  write(in / "sw.js", "self.addEventListener('fetch', () => {});\n");
+  write(in / "img/hero.jpg", write_jpeg(photo(320, 200), {.exif = exif_with_orientation(6)}));
+  write(in / "img/logo.png", write_png(photo(120, 60)));
+  write(in / "img/logo2x.png", write_png(photo(240, 120)));
+}
+
+struct Tag {
+  std::string name;
+  std::map<std::string, std::string> attributes;
+  bool in_picture = false;
+};
+
+std::vector<Tag> start_tags(const std::string& html) {
+  std::vector<Tag> tags;
+  int depth = 0;
+  link::MarkupHandler h;
+  h.tag = [&](const link::MarkupTag& t) {
+    if (t.name == "picture") depth += t.closing ? -1 : 1;
+    if (t.closing) return;
+    Tag tag{t.name, {}, depth > 0};
+    for (const auto& a : t.attributes) tag.attributes[a.name] = a.value.text;
+    tags.push_back(std::move(tag));
+  };
+  link::tokenize_markup(html, false, h);
+  return tags;
+}
+
+RunResult build(const fs::path& in, const fs::path& out, std::vector<std::string> extra,
+                const std::map<std::string, std::string>& env = {}) {
+  std::vector<std::string> args{"build", in.string(), "-o", out.string(), "--no-minify"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return run_assetpipe(args, env);
+}
+
+TEST(HtmlEnhanceEndToEnd, SriDimensionsAndPictureOnABuiltPage) {
+  TempDir dir;
+  make_site(dir / "in");
+  RunResult r = build(dir / "in", dir / "out", {"--sri", "--img-dimensions", "--picture"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // The author's integrity of js/old.js no longer holds: replaced, with a warning naming it.
+  EXPECT_NE(r.err.find("index.html:4:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("is not that of js/old.js as served"), std::string::npos) << r.err;
+
+  fs::path out = dir / "out";
+  auto manifest = nlohmann::json::parse(read(out / ".assetpipe/manifest.json"))["assets"];
+  std::string html = read(out / "index.html");
+  EXPECT_EQ(manifest["index.html"]["integrity"], util::sri_sha384(html));
+  std::vector<Tag> tags = start_tags(html);
+
+  // Every script and style sheet with a hashed name carries the integrity of
+  // the file on disk, which is the manifest's; the kept-name sw.js has none.
+  int with_integrity = 0;
+  for (const Tag& t : tags) {
+    std::string url = t.name == "script" ? (t.attributes.count("src") ? t.attributes.at("src") : "")
+                      : t.name == "link" ? t.attributes.at("href")
+                                         : "";
+    if (url.empty()) continue;
+    SCOPED_TRACE(url);
+    if (url == "sw.js") {
+      EXPECT_FALSE(t.attributes.count("integrity"));
+      EXPECT_FALSE(t.attributes.count("crossorigin"));
+      continue;
+    }
+    ASSERT_TRUE(t.attributes.count("integrity"));
+    EXPECT_EQ(t.attributes.at("integrity"), util::sri_sha384(read(out / url)));
+    EXPECT_EQ(t.attributes.at("crossorigin"), "anonymous");
+    bool listed = false;
+    for (auto& [logical, e] : manifest.items()) {
+      if (e["file"] == url) {
+        EXPECT_EQ(e["integrity"], t.attributes.at("integrity"));
+        listed = true;
+      }
+    }
+    EXPECT_TRUE(listed);
+    ++with_integrity;
+  }
+  EXPECT_EQ(with_integrity, 3);  // css/site.css, js/app.js, js/old.js
+
+  // Images: width/height of the decoded output (the JPEG shown rotated:
+  // 200x320); <picture> with a <source> per kept variant, each decoding to
+  // the same size; the img keeps its attributes; the one already inside a
+  // <picture> is left as it was.
+  int pictures = 0;
+  for (size_t k = 0; k < tags.size(); ++k) {
+    const Tag& t = tags[k];
+    if (t.name != "img") continue;
+    const std::string& src = t.attributes.at("src");
+    SCOPED_TRACE(src);
+    auto decoded = transform::decode_image(read(out / src), 1u << 30);
+    ASSERT_TRUE(decoded) << decoded.error();
+    if (t.attributes.at("alt") == "in a picture") {
+      // Its <picture> is the author's: no source added (width/height are).
+      EXPECT_EQ(tags[k - 1].name, "source");
+      EXPECT_FALSE(tags[k - 1].attributes.count("type"));
+      EXPECT_EQ(tags[k - 2].name, "picture");
+      EXPECT_EQ(t.attributes.at("width"), "200");
+      continue;
+    }
+    EXPECT_EQ(t.attributes.at("width"), std::to_string(decoded->width));
+    EXPECT_EQ(t.attributes.at("height"), std::to_string(decoded->height));
+    if (src.find("hero") != std::string::npos) {
+      EXPECT_EQ(decoded->width, 200);
+      EXPECT_EQ(t.attributes.at("class"), "wide");
+      EXPECT_EQ(t.attributes.at("loading"), "lazy");
+      EXPECT_EQ(t.attributes.at("alt"), "A hero");
+    }
+    ASSERT_TRUE(t.in_picture);
+    ++pictures;
+    std::vector<std::string> types;
+    for (size_t s = k; s-- > 0 && tags[s].name == "source";) {
+      const Tag& source = tags[s];
+      types.insert(types.begin(), source.attributes.at("type"));
+      std::string format = source.attributes.at("type").substr(6);
+      // The source's srcset: each candidate of the img's, as its variant.
+      std::string set = source.attributes.at("srcset");
+      std::string first = set.substr(0, set.find(' '));
+      EXPECT_EQ(first, src + "." + format);
+      auto e = manifest.begin();
+      for (; e != manifest.end(); ++e) {
+        if ((*e)["file"] == src) break;
+      }
+      ASSERT_NE(e, manifest.end());
+      EXPECT_EQ((*e)["variants"][format]["file"], first);
+      std::string bytes = read(out / first);
+      Decoded v = format == "avif" ? decode_avif(bytes) : decode_webp(bytes);
+      EXPECT_EQ(v.pixels.width, decoded->width);
+      EXPECT_EQ(v.pixels.height, decoded->height);
+    }
+    EXPECT_FALSE(types.empty());
+    if (!types.empty()) EXPECT_EQ(types.back(), "image/webp");  // AVIF (when kept) first
+  }
+  EXPECT_EQ(pictures, 2);
+}
+
+TEST(HtmlEnhanceEndToEnd, OffByDefaultAndTheSameFromEnvironmentAndConfig) {
+  TempDir dir;
+  make_site(dir / "in");
+  ASSERT_EQ(build(dir / "in", dir / "plain", {}).exit_code, 0);
+  std::string plain = read(dir / "plain/index.html");
+  EXPECT_EQ(plain.find("crossorigin"), std::string::npos);
+  EXPECT_EQ(plain.find("<picture><source type="), std::string::npos);
+  EXPECT_EQ(plain.find("width="), std::string::npos);
+
+  ASSERT_EQ(build(dir / "in", dir / "flags",
+                  {"--sri", "--img-dimensions", "--picture", "--image-widths", "100", "-j1"})
+                .exit_code,
+            0);
+  ASSERT_EQ(build(dir / "in", dir / "env", {"-j4"},
+                  {{"ASSETPIPE_SRI", "1"},
+                   {"ASSETPIPE_IMG_DIMENSIONS", "true"},
+                   {"ASSETPIPE_PICTURE", "1"},
+                   {"ASSETPIPE_IMAGE_WIDTHS", "100"}})
+                .exit_code,
+            0);
+  write(dir / "assetpipe.config.json",
+        "{\"sri\": true, \"img-dimensions\": true, \"picture\": true, \"image-widths\": [100]}"
+        "\n");
+  ASSERT_EQ(build(dir / "in", dir / "config", {"--config", (dir / "assetpipe.config.json").string()})
+                .exit_code,
+            0);
+  auto flags = snapshot(dir / "flags");
+  EXPECT_NE(flags.at("index.html"), plain);
+  EXPECT_NE(flags.at("index.html").find(".100w.jpg 100w"), std::string::npos);
+  EXPECT_TRUE(snapshot(dir / "env") == flags);  // and byte-identical at -j1 and -j4
+  EXPECT_TRUE(snapshot(dir / "config") == flags);
+}
+
+// The page's new URLs are served by the real nginx with the snippet assetpipe
+// wrote: each <source>'s variant as itself, immutable; the img's plain URL
+// still negotiated.
+TEST(HtmlEnhanceEndToEnd, NginxServesWhatThePictureNames) {
+  TempDir dir;
+  make_site(dir / "in");
+  ASSERT_EQ(build(dir / "in", dir / "out", {"--picture"}).exit_code, 0);
+  fs::path out = dir / "out";
+  NginxServer server({out, out / ".assetpipe/nginx", ""});
+  int served = 0;
+  for (const Tag& t : start_tags(read(out / "index.html"))) {
+    if (t.name != "source" || !t.attributes.count("type")) continue;
+    std::string url = t.attributes.at("srcset");
+    url = url.substr(0, url.find(' '));
+    HttpResponse r = server.request("/" + url);
+    EXPECT_EQ(r.status, 200) << r.raw_head;
+    EXPECT_EQ(r.header("Content-Type"), t.attributes.at("type")) << r.raw_head;
+    EXPECT_EQ(r.header("Cache-Control"), "public, max-age=31536000, immutable") << r.raw_head;
+    EXPECT_TRUE(r.body == read(out / url));
+    std::string img = url.substr(0, url.rfind('.'));
+    HttpResponse plain = server.request("/" + img, {{"Accept", t.attributes.at("type")}});
+    EXPECT_TRUE(plain.body == read(out / url)) << "negotiation of " << img;
+    ++served;
+  }
+  EXPECT_GE(served, 2);
+}
+
+}  // namespace
+
+namespace {
+
+// --image-widths: a 1200 px photo gets 480 and 960 px copies in JPEG, WebP
+// and AVIF (decoded here: the size asked for, the picture of the original),
+// listed in the manifest with their widths and covered by the image's hash;
+// a 300 px image gets none; the page's <img> gets srcset and sizes, its
+// <picture> sources the same widths per format; nginx serves each copy.
+TEST(HtmlEnhanceEndToEnd, ImageWidths) {
+  TempDir dir;
+  fs::path in = dir / "in";
+  write(in / "index.html",
+        "<img src=\"big.jpg\" alt=\"big\">\n<img src=\"small.png\" alt=\"small\">\n"
+        "<img src=\"big.jpg\" width=\"600\" alt=\"sized\">\n");
+  Pixels big = photo(1200, 800);
+  write(in / "big.jpg", write_jpeg(big));
+  write(in / "small.png", write_png(photo(300, 200)));
+  RunResult r = build(in, dir / "out", {"--image-widths", "960,480,4000", "--picture"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  fs::path out = dir / "out";
+  auto manifest = nlohmann::json::parse(read(out / ".assetpipe/manifest.json"))["assets"];
+  auto& v = manifest["big.jpg"]["variants"];
+  std::string file = manifest["big.jpg"]["file"];
+  for (int w : {480, 960}) {
+    for (std::string format : {"jpg", "webp", "avif"}) {
+      std::string key = std::to_string(w) + "w." + format;
+      SCOPED_TRACE(key);
+      ASSERT_TRUE(v.contains(key)) << v.dump();
+      if (!v[key].contains("file")) continue;  // e.g. an AVIF not smaller than the WebP
+      EXPECT_EQ(v[key]["file"], file + "." + key);
+      EXPECT_EQ(v[key]["width"], w);
+      EXPECT_EQ(v[key]["height"], w * 2 / 3);
+      std::string bytes = read(out / (file + "." + key));
+      EXPECT_EQ(v[key]["size"], bytes.size());
+      Pixels got;
+      if (format == "jpg") {
+        auto d = transform::decode_image(bytes, 1u << 30);
+        ASSERT_TRUE(d);
+        got = Pixels{d->width, d->height, d->rgba};
+      } else {
+        got = (format == "avif" ? decode_avif(bytes) : decode_webp(bytes)).pixels;
+      }
+      ASSERT_EQ(got.width, w);
+      ASSERT_EQ(got.height, w * 2 / 3);
+      // The same picture: block means match the original's at the same place.
+      auto a = mean(got, 0, 0, w / 4, w / 6);
+      auto b = mean(big, 0, 0, 300, 200);
+      for (int c = 0; c < 3; ++c) EXPECT_NEAR(a[c], b[c], 6.0) << "channel " << c;
+    }
+  }
+  EXPECT_FALSE(v.contains("4000w.jpg"));  // no upscaling
+  if (manifest["small.png"].contains("variants")) {
+    for (auto& [key, x] : manifest["small.png"]["variants"].items()) {
+      EXPECT_EQ(transform::width_of_format(key), 0) << key;
+    }
+  }
+
+  std::vector<Tag> tags = start_tags(read(out / "index.html"));
+  NginxServer server({out, out / ".assetpipe/nginx", ""});
+  int checked = 0;
+  for (size_t k = 0; k < tags.size(); ++k) {
+    const Tag& t = tags[k];
+    if (t.name != "img") continue;
+    SCOPED_TRACE(t.attributes.at("alt"));
+    if (t.attributes.at("alt") == "small") {
+      EXPECT_FALSE(t.attributes.count("srcset"));
+      continue;
+    }
+    EXPECT_EQ(t.attributes.at("srcset"),
+              file + ".480w.jpg 480w, " + file + ".960w.jpg 960w, " + file + " 1200w");
+    EXPECT_EQ(t.attributes.at("sizes"), t.attributes.at("alt") == "sized"
+                                            ? "600px"
+                                            : "(max-width: 1200px) 100vw, 1200px");
+    for (size_t s = k; s-- > 0 && tags[s].name == "source";) {
+      const Tag& source = tags[s];
+      std::string format = source.attributes.at("type").substr(6);
+      EXPECT_EQ(source.attributes.at("sizes"), t.attributes.at("sizes"));
+      std::string set = source.attributes.at("srcset");
+      EXPECT_NE(set.find(file + "." + format + " 1200w"), std::string::npos) << set;
+      // Every candidate is served by nginx, immutable, with its type.
+      for (size_t at = 0; at < set.size();) {
+        size_t sp = set.find(' ', at);
+        std::string url = set.substr(at, sp - at);
+        HttpResponse h = server.request("/" + url);
+        EXPECT_EQ(h.status, 200) << url;
+        EXPECT_EQ(h.header("Content-Type"), "image/" + format) << url << h.raw_head;
+        EXPECT_EQ(h.header("Cache-Control"), "public, max-age=31536000, immutable") << url;
+        EXPECT_TRUE(h.body == read(out / url)) << url;
+        ++checked;
+        size_t comma = set.find(", ", sp);
+        at = comma == std::string::npos ? set.size() : comma + 2;
+      }
+    }
+  }
+  EXPECT_GE(checked, 4);
+  // The plain URL is still negotiated to the full-size variant.
+  HttpResponse plain = server.request("/" + file, {{"Accept", "image/webp"}});
+  EXPECT_TRUE(plain.body == read(out / (file + ".webp")));
+
+  // The image's name covers its width copies: another width list renames it.
+  RunResult again =
+      build(in, dir / "out2", {"--image-widths", "480", "--picture", "--report", "json"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  // The size report's best variant of the image is what its URL serves: a full-size one.
+  bool reported = false;
+  nlohmann::json report = nlohmann::json::parse(again.out);
+  for (const auto& f : report["files"]) {
+    if (!f.contains("best_variant")) continue;
+    std::string format = f["best_variant"]["format"];
+    EXPECT_TRUE(format == "webp" || format == "avif") << format;
+    reported = true;
+  }
+  EXPECT_TRUE(reported) << again.out;
+  auto manifest2 = nlohmann::json::parse(read(dir / "out2/.assetpipe/manifest.json"))["assets"];
+  EXPECT_NE(manifest2["big.jpg"]["file"], file);
+}
+
+}  // namespace
