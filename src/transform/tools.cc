@@ -109,6 +109,16 @@ std::vector<std::pair<fs::path, std::string>> tool_candidates(ToolKind kind,
   if (!options.input.empty()) add_upward(out, options.input, name);
   out.emplace_back(fs::path(ASSETPIPE_SOURCE_DIR) / "node_modules" / ".bin" / name,
                    "assetpipe's own pinned copy");
+  // Installed from npm (packaging/npm), the binary is
+  // node_modules/@assetpipe/linux-x64/bin/assetpipe: the minifiers that the
+  // assetpipe package depends on are in a node_modules/.bin above it, or in
+  // the assetpipe package's own node_modules when npm could not hoist them.
+  if (fs::path exe = fs::read_symlink("/proc/self/exe", ec); !ec) {
+    add_upward(out, exe.parent_path(), name);
+    out.emplace_back(exe.parent_path().parent_path().parent_path().parent_path() / "assetpipe" /
+                         "node_modules" / ".bin" / name,
+                     "the assetpipe npm package's node_modules/.bin");
+  }
   if (const char* path = std::getenv("PATH")) {
     std::string_view rest = path;
     while (!rest.empty()) {
