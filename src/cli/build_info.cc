@@ -62,7 +62,9 @@ std::vector<Component> built_with() {
                  where_is(address_of(&WebPGetEncoderVersion))});
   out.push_back({"libjpeg-turbo", ASSETPIPE_STR(LIBJPEG_TURBO_VERSION),
                  where_is(address_of(&jpeg_CreateCompress))});
-  out.push_back({"libpng", png_get_libver(nullptr), where_is(address_of(&png_get_libver))});
+  unsigned png = png_access_version_number();  // 10639
+  out.push_back({"libpng", fmt::format("{}.{}.{}", png / 10000, png / 100 % 100, png % 100),
+                 where_is(address_of(&png_access_version_number))});
   out.push_back({"brotli", packed_version(BrotliEncoderVersion(), 12, 0xfff),
                  where_is(address_of(&BrotliEncoderVersion))});
   out.push_back({"zlib", zlibVersion(), where_is(address_of(&zlibVersion))});

@@ -134,7 +134,7 @@ else
   say "clean root cached: $root"
 fi
 # The root has none of the build dependencies.
-for lib in libwebp.so.7 libavif.so.15 libtbb.so.12 libpng16.so.16 libjpeg.so.62 libfmt.so.9 libxxhash.so.0; do
+for lib in libwebp.so.7 libavif.so.15 libtbb.so.12 libpng16.so.16 libjpeg.so.62 libfmt.so.9; do
   if ls "$root"/usr/lib/x86_64-linux-gnu/"$lib" >/dev/null 2>&1; then
     fail "the clean root has $lib: it is not free of the build dependencies"
   fi
@@ -143,8 +143,9 @@ done
 # --- the tarballs -----------------------------------------------------------------
 say "packing (packaging/npm/pack)"
 rm -rf "$work/pkgs"
-ASSETPIPE_PORTABLE_BUILD_DIR=${ASSETPIPE_PORTABLE_BUILD_DIR:-$work/build-portable} \
-  "$src/packaging/npm/pack" "$work/pkgs" >"$work/pack.log" 2>&1 \
+# (in the pack script's build folder, build-portable/ unless
+# $ASSETPIPE_PORTABLE_BUILD_DIR says otherwise: incremental from run to run)
+"$src/packaging/npm/pack" "$work/pkgs" >"$work/pack.log" 2>&1 \
   || { tail -n 40 "$work/pack.log" >&2; fail "packaging/npm/pack failed (log: $work/pack.log)"; }
 grep ' bytes$' "$work/pack.log"
 shim_tgz=$(ls "$work"/pkgs/assetpipe-[0-9]*.tgz)
