@@ -3,9 +3,9 @@
 #include "cli/build_info.h"
 
 #include <avif/avif.h>
+#include <oneapi/tbb/version.h>
 #include <png.h>
 #include <zlib.h>
-#include <oneapi/tbb/version.h>
 
 #include <filesystem>
 #include <map>
@@ -33,9 +33,9 @@ std::map<std::string, cli::Component> by_name() {
 
 TEST(BuildInfo, VersionsAreTheLoadedLibraries) {
   auto c = by_name();
-  for (const char* name : {"libavif", "libwebp", "libjpeg-turbo", "libpng", "brotli", "zlib",
-                           "xxHash", "oneTBB", "OpenSSL libcrypto", "fmt", "nlohmann_json",
-                           "CLI11", "libstdc++", "glibc", "compiler"}) {
+  for (const char* name :
+       {"libavif", "libwebp", "libjpeg-turbo", "libpng", "brotli", "zlib", "xxHash", "oneTBB",
+        "libcrypto (OpenSSL)", "fmt", "nlohmann_json", "CLI11", "libstdc++", "glibc", "compiler"}) {
     ASSERT_TRUE(c.count(name)) << name;
     EXPECT_FALSE(c[name].version.empty()) << name;
   }
@@ -46,7 +46,8 @@ TEST(BuildInfo, VersionsAreTheLoadedLibraries) {
   EXPECT_EQ(c["zlib"].version, ZLIB_VERSION);
   EXPECT_THAT(c["oneTBB"].version, ::testing::StartsWith(TBB_VERSION_STRING));
   std::regex dotted(R"(\d+\.\d+\.\d+)");
-  for (const char* name : {"libwebp", "brotli", "xxHash", "fmt", "nlohmann_json"}) {
+  for (const char* name :
+       {"libwebp", "brotli", "xxHash", "fmt", "nlohmann_json", "libcrypto (OpenSSL)"}) {
     EXPECT_TRUE(std::regex_match(c[name].version, dotted)) << name << " " << c[name].version;
   }
 }

@@ -116,7 +116,7 @@ TEST(MinifyTools, CandidatesFollowTheDocumentedOrder) {
   // node_modules/@assetpipe/linux-x64/bin/assetpipe) and the assetpipe
   // package's own node_modules/.bin, before PATH.
   fs::path exe_dir = fs::read_symlink("/proc/self/exe").parent_path();
-  size_t beside = first_with("above " + exe_dir.string());
+  size_t beside = first_with("above the binary in " + exe_dir.string());
   size_t nested = first_with("assetpipe npm package");
   EXPECT_LT(pinned, beside);
   EXPECT_LT(beside, nested);

@@ -12,6 +12,7 @@
 #include <brotli/encode.h>
 #include <fmt/format.h>
 #include <jpeglib.h>
+#include <oneapi/tbb/version.h>
 #include <openssl/crypto.h>
 #include <png.h>
 #include <webp/encode.h>
@@ -19,7 +20,6 @@
 #include <zlib.h>
 #include <CLI/Version.hpp>
 #include <nlohmann/json.hpp>
-#include <oneapi/tbb/version.h>
 
 namespace assetpipe::cli {
 namespace {
@@ -72,19 +72,20 @@ std::vector<Component> built_with() {
   out.push_back({"xxHash", fmt::format("{}.{}.{}", xxh / 10000, xxh / 100 % 100, xxh % 100),
                  where_is(address_of(&XXH_versionNumber))});
   out.push_back({"oneTBB", TBB_runtime_version(), where_is(address_of(&TBB_runtime_version))});
-  out.push_back({"OpenSSL libcrypto", OpenSSL_version(OPENSSL_VERSION),
+  out.push_back({"libcrypto (OpenSSL)", OpenSSL_version(OPENSSL_VERSION_STRING),
                  where_is(address_of(&OpenSSL_version))});
-  out.push_back({"fmt",
-                 fmt::format("{}.{}.{}", FMT_VERSION / 10000, FMT_VERSION / 100 % 100,
-                             FMT_VERSION % 100),
-                 "compiled in"});
+  out.push_back(
+      {"fmt",
+       fmt::format("{}.{}.{}", FMT_VERSION / 10000, FMT_VERSION / 100 % 100, FMT_VERSION % 100),
+       where_is(address_of(
+           static_cast<std::string (*)(fmt::string_view, fmt::format_args)>(&fmt::vformat)))});
   out.push_back({"nlohmann_json",
                  fmt::format("{}.{}.{}", NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR,
                              NLOHMANN_JSON_VERSION_PATCH),
                  "compiled in"});
   out.push_back({"CLI11", CLI11_VERSION, "compiled in"});
-  out.push_back({"libstdc++", ASSETPIPE_STR(__GLIBCXX__),
-                 where_is(address_of(&std::set_terminate))});
+  out.push_back(
+      {"libstdc++", ASSETPIPE_STR(__GLIBCXX__), where_is(address_of(&std::set_terminate))});
   out.push_back({"glibc", gnu_get_libc_version(), where_is(address_of(&gnu_get_libc_version))});
   out.push_back({"compiler", __VERSION__, ""});
   return out;
@@ -93,7 +94,8 @@ std::vector<Component> built_with() {
 void print_build_info(std::ostream& out) {
   out << "built with:\n";
   for (const auto& c : built_with()) {
-    out << fmt::format("  {} {}{}\n", c.name, c.version, c.where.empty() ? "" : " [" + c.where + "]");
+    out << fmt::format("  {} {}{}\n", c.name, c.version,
+                       c.where.empty() ? "" : " [" + c.where + "]");
   }
 }
 

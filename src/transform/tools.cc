@@ -26,13 +26,13 @@ bool is_executable_file(const fs::path& p) {
 }
 
 void add_upward(std::vector<std::pair<fs::path, std::string>>& out, fs::path start,
-                const char* name) {
+                const char* name, const char* above = "") {
   std::error_code ec;
   start = fs::absolute(start, ec).lexically_normal();
   if (ec) return;
   for (fs::path dir = start;; dir = dir.parent_path()) {
     out.emplace_back(dir / "node_modules" / ".bin" / name,
-                     fmt::format("node_modules/.bin above {}", start.string()));
+                     fmt::format("node_modules/.bin above {}{}", above, start.string()));
     if (dir == dir.parent_path() || dir.empty()) break;
   }
 }
@@ -114,7 +114,7 @@ std::vector<std::pair<fs::path, std::string>> tool_candidates(ToolKind kind,
   // assetpipe package depends on are in a node_modules/.bin above it, or in
   // the assetpipe package's own node_modules when npm could not hoist them.
   if (fs::path exe = fs::read_symlink("/proc/self/exe", ec); !ec) {
-    add_upward(out, exe.parent_path(), name);
+    add_upward(out, exe.parent_path(), name, "the binary in ");
     out.emplace_back(exe.parent_path().parent_path().parent_path().parent_path() / "assetpipe" /
                          "node_modules" / ".bin" / name,
                      "the assetpipe npm package's node_modules/.bin");
