@@ -156,7 +156,7 @@ app_in=/work/app
 app=$root$app_in
 remove_root "$root/work"
 mkdir -p "$app"
-cp -R "$src/fixtures/basic" "$app/dist"
+cp -R "$src/examples/site" "$app/dist"
 cp "$shim_tgz" "$platform_tgz" "$app/"
 cat >"$app/package.json" <<'JSON'
 {
@@ -195,13 +195,8 @@ pkg_in=$app_in/node_modules/@assetpipe/linux-x64
 
 say "ldd $pkg_in/bin/assetpipe (inside the root)"
 in_root "$root" ldd "$pkg_in/bin/assetpipe" | tee "$work/ldd.txt"
-outside=$(awk -v lib="$pkg_in/lib/" '
-  /not found/ { print; next }
-  /=>/ { if (index($3, lib) == 1) next
-         n = split($1, p, "/")
-         if (p[n] ~ /^(libc|libm|libmvec|libpthread|libdl|librt|libutil|libresolv|libanl)\.so/) next
-         print }' "$work/ldd.txt")
-[ -z "$outside" ] || fail "the binary loads libraries from outside glibc and its package: $outside"
+"$src/packaging/npm/check-ldd" "$pkg_in/lib" <"$work/ldd.txt" \
+  || fail "the binary loads libraries from outside glibc and its package"
 
 say "npx assetpipe --version -v"
 in_root "$root" sh -c "cd $app_in && npx assetpipe --version -v" | tee "$work/version.txt"
@@ -224,7 +219,7 @@ say "the source build on the same input: $source_bin build dist -o public"
 host_app=$work/host-app
 rm -rf "$host_app"
 mkdir -p "$host_app"
-cp -R "$src/fixtures/basic" "$host_app/dist"
+cp -R "$src/examples/site" "$host_app/dist"
 (cd "$host_app" && "$source_bin" build dist -o public) >"$work/source-build.log" 2>&1 \
   || { cat "$work/source-build.log" >&2; fail "the source build failed on the same input"; }
 # The same tools did the minifying on both sides.
