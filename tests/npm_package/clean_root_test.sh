@@ -109,6 +109,9 @@ in_root() {  # in_root ROOT COMMAND...: a clean environment, plus the host's pro
 
 exec 9>"$cache/lock"
 flock 9
+# Mounts left by a run that was killed (SIGKILL runs no trap): with the lock
+# held no other run uses them.
+mounted_below "$cache" | sort -r | while read -r m; do umount -l "$m" || true; done
 if [ ! -f "$root/.assetpipe-test-root" ]; then
   say "making the clean root (cold): $recipe"
   for old in "$cache"/*; do  # roots of other recipes
