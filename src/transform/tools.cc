@@ -157,7 +157,8 @@ util::Result<Tool> find_tool(ToolKind kind, const Options& options) {
   std::string why = broken.empty() ? "" : fmt::format(" ({})", fmt::join(broken, "; "));
   return util::fail(fmt::format(
       "{} was not found in --{}, ASSETPIPE_{}, node_modules/.bin (above the current folder "
-      "and the input), assetpipe's pinned copy or PATH{}; {}",
+      "and the input), assetpipe's pinned copy, node_modules/.bin above the binary or PATH{}; "
+      "{}",
       name, name, kind == ToolKind::Esbuild ? "ESBUILD" : "LIGHTNINGCSS", why, kInstallHint));
 }
 
