@@ -112,6 +112,19 @@ TEST(MinifyTools, CandidatesFollowTheDocumentedOrder) {
   EXPECT_EQ(c[input].first, dir / "proj/dist/node_modules/.bin/esbuild");
   EXPECT_EQ(c[input + 1].first, dir / "proj/node_modules/.bin/esbuild");
   EXPECT_EQ(c[pinned].first, fs::path(ASSETPIPE_SOURCE_DIR) / "node_modules/.bin/esbuild");
+  // Then above the binary itself (installed from npm it is
+  // node_modules/@assetpipe/linux-x64/bin/assetpipe) and the assetpipe
+  // package's own node_modules/.bin, before PATH.
+  fs::path exe_dir = fs::read_symlink("/proc/self/exe").parent_path();
+  size_t beside = first_with("above the binary in " + exe_dir.string());
+  size_t nested = first_with("assetpipe npm package");
+  EXPECT_LT(pinned, beside);
+  EXPECT_LT(beside, nested);
+  EXPECT_LT(nested, path);
+  EXPECT_EQ(c[beside].first, exe_dir / "node_modules/.bin/esbuild");
+  EXPECT_EQ(c[beside + 1].first, exe_dir.parent_path() / "node_modules/.bin/esbuild");
+  EXPECT_EQ(c[nested].first, exe_dir.parent_path().parent_path().parent_path() /
+                                 "assetpipe/node_modules/.bin/esbuild");
   // An explicit choice is the only candidate.
   o.esbuild = "/opt/esbuild";
   c = transform::tool_candidates(transform::ToolKind::Esbuild, o);

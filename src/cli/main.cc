@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "assetpipe/build.h"
+#include "cli/build_info.h"
 #include "cli/config.h"
 #include "cli/options_cli.h"
 #include "cli/progress_tty.h"
@@ -162,7 +163,10 @@ int run(int argc, char** argv) {
   }
   if (first->version) {
     std::cout << "assetpipe " << ASSETPIPE_VERSION << "\n";
-    if (first->version_verbose > 0) print_tool_versions(std::cout);
+    if (first->version_verbose > 0) {
+      print_tool_versions(std::cout);
+      print_build_info(std::cout);
+    }
     return 0;
   }
   if (*first->verify) return run_verify(first->verify_args);

@@ -26,13 +26,13 @@ bool is_executable_file(const fs::path& p) {
 }
 
 void add_upward(std::vector<std::pair<fs::path, std::string>>& out, fs::path start,
-                const char* name) {
+                const char* name, const char* above = "") {
   std::error_code ec;
   start = fs::absolute(start, ec).lexically_normal();
   if (ec) return;
   for (fs::path dir = start;; dir = dir.parent_path()) {
     out.emplace_back(dir / "node_modules" / ".bin" / name,
-                     fmt::format("node_modules/.bin above {}", start.string()));
+                     fmt::format("node_modules/.bin above {}{}", above, start.string()));
     if (dir == dir.parent_path() || dir.empty()) break;
   }
 }
@@ -109,6 +109,16 @@ std::vector<std::pair<fs::path, std::string>> tool_candidates(ToolKind kind,
   if (!options.input.empty()) add_upward(out, options.input, name);
   out.emplace_back(fs::path(ASSETPIPE_SOURCE_DIR) / "node_modules" / ".bin" / name,
                    "assetpipe's own pinned copy");
+  // Installed from npm (packaging/npm), the binary is
+  // node_modules/@assetpipe/linux-x64/bin/assetpipe: the minifiers that the
+  // assetpipe package depends on are in a node_modules/.bin above it, or in
+  // the assetpipe package's own node_modules when npm could not hoist them.
+  if (fs::path exe = fs::read_symlink("/proc/self/exe", ec); !ec) {
+    add_upward(out, exe.parent_path(), name, "the binary in ");
+    out.emplace_back(exe.parent_path().parent_path().parent_path().parent_path() / "assetpipe" /
+                         "node_modules" / ".bin" / name,
+                     "the assetpipe npm package's node_modules/.bin");
+  }
   if (const char* path = std::getenv("PATH")) {
     std::string_view rest = path;
     while (!rest.empty()) {
@@ -147,7 +157,8 @@ util::Result<Tool> find_tool(ToolKind kind, const Options& options) {
   std::string why = broken.empty() ? "" : fmt::format(" ({})", fmt::join(broken, "; "));
   return util::fail(fmt::format(
       "{} was not found in --{}, ASSETPIPE_{}, node_modules/.bin (above the current folder "
-      "and the input), assetpipe's pinned copy or PATH{}; {}",
+      "and the input), assetpipe's pinned copy, node_modules/.bin above the binary or PATH{}; "
+      "{}",
       name, name, kind == ToolKind::Esbuild ? "ESBUILD" : "LIGHTNINGCSS", why, kInstallHint));
 }
 
