@@ -370,7 +370,6 @@ class TaskGraph {
     if (util::interrupted()) return;
     Asset& a = assets_[m];
     auto t = Clock::now();
-    emit::seal(a, options_);  // (again for a deferred map: its `file` is final now)
     emit::precompress_one(a, options_);
     compress_.add(t);
     t = Clock::now();
