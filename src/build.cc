@@ -19,6 +19,7 @@
 #include <tbb/task_group.h>
 
 #include "assetpipe/progress.h"
+#include "cache/cache.h"
 #include "emit/compress.h"
 #include "emit/emit.h"
 #include "emit/framework_manifests.h"
@@ -27,6 +28,7 @@
 #include "emit/record.h"
 #include "link/link.h"
 #include "scan/walk.h"
+#include "shard.h"
 #include "transform/images.h"
 #include "transform/minify.h"
 #include "util/file.h"
@@ -50,7 +52,9 @@ double seconds_since(Clock::time_point t) {
 void check_paths(const Options& o) {
   if (o.input.empty())
     throw UsageError("no input folder given: assetpipe build <input> -o <output>");
-  if (o.output.empty()) throw UsageError("no output folder given: add -o <output>");
+  if (o.output.empty() && o.shard_count == 0) {
+    throw UsageError("no output folder given: add -o <output>");
+  }
   std::error_code ec;
   if (!fs::exists(o.input, ec)) {
     throw Error(fmt::format("the input {} does not exist", util::printable(o.input.string())));
@@ -61,6 +65,7 @@ void check_paths(const Options& o) {
   if (::access(o.input.c_str(), R_OK | X_OK) != 0) {
     throw Error(fmt::format("the input {} is not readable", util::printable(o.input.string())));
   }
+  if (o.output.empty()) return;  // a shard writes no output
   std::string in = util::printable(o.input.string()), out = util::printable(o.output.string());
   bool out_in_in = util::path_within(o.output, o.input);
   bool in_in_out = util::path_within(o.input, o.output);
@@ -157,10 +162,13 @@ void stop_on_errors(const Diagnostics& diags, const Options& options) {
 class TaskGraph {
  public:
   TaskGraph(std::vector<Asset>& assets, const Options& options, Diagnostics& diags,
-            emit::Staging& staging, StageTimes& times)
+            emit::Staging& staging, StageTimes& times, cache::Cache* cache,
+            const std::vector<char>* slice)
       : assets_(assets),
         options_(options),
         diags_(diags),
+        cache_(cache),
+        slice_(slice),
         staging_(staging),
         times_(times),
         linker_(assets, options, diags, /*report_progress=*/false),
@@ -219,6 +227,11 @@ class TaskGraph {
   std::vector<Asset>& assets_;
   const Options& options_;
   Diagnostics& diags_;
+  cache::Cache* cache_;  // nullptr with --no-cache
+  // --shard: the files whose per-file work this shard does (results into
+  // the cache; nothing written). nullptr in an ordinary build.
+  const std::vector<char>* slice_;
+  bool in_slice(size_t i) const { return !slice_ || (*slice_)[i]; }
   emit::Staging& staging_;
   StageTimes& times_;
   link::Linker linker_;
@@ -253,7 +266,7 @@ class TaskGraph {
 
   void text_task() {
     auto t = Clock::now();
-    transform::minify(assets_, options_, diags_);
+    transform::minify(assets_, options_, diags_, cache_, slice_);
     minify_.add(t);
     util::throw_if_interrupted();
     stop_on_errors(diags_, options_);  // a file that failed to minify
@@ -297,6 +310,12 @@ class TaskGraph {
     auto t = Clock::now();
     size_t i = images_[next_image_.fetch_add(1)];
     Asset& a = assets_[i];
+    if (!in_slice(i)) {  // another shard's
+      images_clock_.add(t);
+      progress::done();
+      transformed(i);
+      return;
+    }
     // A private copy while encoding: the record is shared with prepare().
     Asset image;
     image.logical = a.logical;
@@ -308,7 +327,7 @@ class TaskGraph {
     }
     image.bytes = std::move(*bytes);
     progress::started(a.logical);
-    transform::ImageWork work = transform::image_variants(image, options_, diags_);
+    transform::ImageWork work = transform::image_variants(image, options_, diags_, cache_);
     progress::done();
     {
       std::lock_guard lock(mutex_);
@@ -365,12 +384,26 @@ class TaskGraph {
     }
   }
 
-  // Compress, write, free.
+  // Whether a file's final bytes are known to this shard: it and the other
+  // members of its component are in the slice (so transformed here) and
+  // they reference no other component (whose name may come from bytes
+  // another shard transforms).
+  bool final_here(size_t m) const {
+    size_t c = linker_.components().component_of[m];
+    if (!linker_.dependencies()[c].empty()) return false;
+    for (size_t member : linker_.components().members[c]) {
+      if (!in_slice(member)) return false;
+    }
+    return true;
+  }
+
+  // Compress, write, free. A shard compresses only what its slice makes
+  // final and writes nothing.
   void finish(size_t m) {
     if (util::interrupted()) return;
     Asset& a = assets_[m];
     auto t = Clock::now();
-    emit::precompress_one(a, options_);
+    if (!slice_ || final_here(m)) emit::precompress_one(a, options_, cache_);
     compress_.add(t);
     t = Clock::now();
     staging_.write(a);
@@ -382,9 +415,13 @@ class TaskGraph {
 
 }  // namespace
 
-BuildResult build(const Options& options, Diagnostics& diags) {
+BuildResult build(const Options& given, Diagnostics& diags) {
   auto start = Clock::now();
-  check_paths(options);
+  check_paths(given);
+  // A shard writes no output: it runs as a dry run with its results going
+  // into the cache.
+  Options options = given;
+  if (options.shard_count > 0) options.dry_run = true;
   // One build at a time writes an output; a dry run writes nothing.
   std::optional<util::OutputLock> lock;
   if (!options.dry_run) {
@@ -400,6 +437,13 @@ BuildResult build(const Options& options, Diagnostics& diags) {
   unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, jobs);
 
+  // Cache warnings go to stderr, not to the diagnostics: a build never
+  // fails (nor, under --strict, stops) for its cache.
+  std::unique_ptr<cache::Cache> cache =
+      cache::open(options, [quiet = options.verbosity == Verbosity::Quiet](const std::string& m) {
+        if (!quiet) fmt::print(stderr, "assetpipe: warning: {}\n", m);
+      });
+
   BuildResult result;
   // --- scan ---
   auto t = Clock::now();
@@ -411,12 +455,27 @@ BuildResult build(const Options& options, Diagnostics& diags) {
   result.times.scan = seconds_since(t);
 
   // --- transform, link, compress, write: per file ---
+  std::vector<char> slice;
+  if (options.shard_count > 0) {
+    std::vector<uint64_t> costs(result.assets.size());
+    tbb::parallel_for(size_t{0}, result.assets.size(), [&](size_t i) {
+      const Asset& a = result.assets[i];
+      uint64_t pixels = transform::wants_variants(a, options)
+                            ? transform::probe_pixels_of_file(a.source_path)
+                            : 0;
+      costs[i] = shard_cost(a, pixels);
+    });
+    slice = shard_slice(result.assets, costs, options.shard_index, options.shard_count);
+    for (char c : slice) result.shard_files += c ? 1 : 0;
+  }
   {
-    TaskGraph graph(result.assets, options, diags, staging, result.times);
+    TaskGraph graph(result.assets, options, diags, staging, result.times, cache.get(),
+                    slice.empty() && options.shard_count == 0 ? nullptr : &slice);
     progress::stage("building", graph.work());
     graph.run();
   }
   stop_on_errors(diags, options);
+  result.cache = cache::finish(cache.get(), options);
 
   // --- emit: what is made from the records ---
   t = Clock::now();

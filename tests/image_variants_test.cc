@@ -12,6 +12,15 @@ using namespace assetpipe::test::images;
 
 namespace {
 
+// What the build's image tasks do for each image (build.cc): its variants
+// into its record.
+void make_variants(std::vector<Asset>& assets, const Options& o, Diagnostics& diags) {
+  for (Asset& a : assets) {
+    if (!transform::wants_variants(a, o)) continue;
+    a.variants = transform::image_variants(a, o, diags).variants;
+  }
+}
+
 // The lossy floor: a smooth synthetic photo at the default settings comes out
 // at 42-43 dB (WebP q80 and AVIF q60, from JPEG or PNG). 36 dB leaves room for
 // encoder updates while catching a real fault (a wrong colour matrix or range,
@@ -287,12 +296,12 @@ TEST(ImageVariants, StageHonoursFormatsAndSkipsOtherFiles) {
   Options o = defaults();
   o.images = false;
   Diagnostics diags;
-  transform::make_image_variants(assets, o, diags);
+  make_variants(assets, o, diags);
   for (const auto& a : assets) EXPECT_TRUE(a.variants.empty()) << a.logical;
 
   o.images = true;
   o.image_webp = false;
-  transform::make_image_variants(assets, o, diags);
+  make_variants(assets, o, diags);
   for (size_t i = 0; i < 2; ++i) {
     ASSERT_EQ(assets[i].variants.size(), 1u);
     EXPECT_EQ(assets[i].variants[0].format, "avif");
@@ -310,7 +319,7 @@ TEST(ImageVariants, SameBytesAtAnyParallelism) {
           image_asset("p" + std::to_string(i) + ".jpg", write_jpeg(photo(60 + 20 * i, 50))));
     }
     Diagnostics diags;
-    transform::make_image_variants(assets, defaults(), diags);
+    make_variants(assets, defaults(), diags);
     std::vector<std::string> out;
     for (const auto& a : assets)
       for (const auto& v : a.variants) out.push_back(v.format + ":" + v.bytes);
@@ -331,7 +340,7 @@ void expect_copied_unchanged(const std::string& logical, const std::string& byte
   SCOPED_TRACE(logical);
   std::vector<Asset> assets{image_asset(logical, bytes)};
   Diagnostics diags;
-  transform::make_image_variants(assets, o, diags);
+  make_variants(assets, o, diags);
   EXPECT_TRUE(assets[0].variants.empty());
   EXPECT_EQ(assets[0].bytes, bytes);
   auto all = diags.sorted();
@@ -409,7 +418,7 @@ TEST(ImageVariants, AnimatedPngGetsNoVariantsAndANote) {
   ASSERT_TRUE(transform::decode_image(png, 1 << 30).ok()) << "libpng reads it as a still image";
   std::vector<Asset> assets{image_asset("spin.png", png)};
   Diagnostics diags;
-  transform::make_image_variants(assets, defaults(), diags);
+  make_variants(assets, defaults(), diags);
   EXPECT_TRUE(assets[0].variants.empty());
   auto all = diags.sorted();
   ASSERT_EQ(all.size(), 1u);

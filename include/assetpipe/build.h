@@ -16,6 +16,19 @@ struct StageTimes {
   double scan = 0, minify = 0, images = 0, link = 0, compress = 0, emit = 0;
 };
 
+// What the cache did in one build (src/cache/), per stage.
+struct CacheCounts {
+  uint64_t local_hits = 0, remote_hits = 0, misses = 0;
+};
+struct CacheStats {
+  bool enabled = false;
+  std::string dir;           // the local folder
+  std::string remote;        // the remote's URL, any password replaced by ***
+  std::string remote_error;  // why the remote was turned off for this build, if it was
+  CacheCounts minify, image, compress;
+  uint64_t entries = 0, bytes = 0, trimmed = 0;  // the local folder after the build
+};
+
 struct BuildResult {
   std::vector<Asset> assets;  // sorted by logical path
   uint64_t bytes_in = 0;
@@ -23,6 +36,8 @@ struct BuildResult {
   size_t files_written = 0;
   double seconds = 0;
   StageTimes times;
+  CacheStats cache;
+  size_t shard_files = 0;  // --shard: the files of this shard's slice
 };
 
 // Refuses (UsageError, exit 2) an input, output, --manifest or --report-file

@@ -91,6 +91,17 @@ struct Options {
   uint64_t compress_min_size = 256;
   double compress_max_ratio = 0.95;
 
+  // --- cache (src/cache/): results of minify, images, compression ---
+  bool cache = true;                           // --no-cache: neither local nor remote
+  std::filesystem::path cache_dir;             // empty: cache::default_dir(input)
+  uint64_t cache_max_size = uint64_t{2} << 30;  // trimmed to this after a build (LRU)
+  std::string remote_cache;                    // http(s)://host/prefix or redis://host:port/db
+  bool remote_cache_read_only = false;         // --remote-cache-mode read-only
+  std::string remote_cache_header;             // from ASSETPIPE_REMOTE_CACHE_HEADER only
+  unsigned remote_cache_timeout_ms = 10000;    // per request; connecting: a fifth of it
+  // --shard I/N (#16): do the pure per-file work of slice I of N into the
+  // cache and write nothing; 0/0 when not sharding.
+  unsigned shard_index = 0, shard_count = 0;
   // --- reporting ---
   std::string report;  // "", "json"
   std::optional<std::filesystem::path> report_file;

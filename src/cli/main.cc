@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -13,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "assetpipe/build.h"
+#include "cache/cache.h"
 #include "cli/build_info.h"
 #include "cli/config.h"
 #include "cli/options_cli.h"
@@ -35,10 +38,18 @@ struct VerifyArgs {
   bool quiet = false;
 };
 
+struct CacheArgs {
+  std::string action;  // stats, clean
+  std::string input;
+  std::string dir;
+};
+
 struct Parsed {
   std::unique_ptr<CLI::App> app;
   CLI::App* build = nullptr;
   CLI::App* verify = nullptr;
+  CLI::App* cache = nullptr;
+  CacheArgs cache_args;
   VerifyArgs verify_args;
   Options options;
   CliState state;
@@ -71,6 +82,16 @@ std::unique_ptr<Parsed> make_parser() {
   p->verify->add_option("--report", p->verify_args.report, "Also print the problems as json")
       ->check(CLI::IsMember({"json"}));
   p->verify->add_flag("-q,--quiet", p->verify_args.quiet, "Print only the problems");
+  p->cache = p->app->add_subcommand(
+      "cache", "Show (stats) or empty (clean) the local cache of builds of <input>");
+  p->cache->add_option("action", p->cache_args.action, "stats|clean")
+      ->required()
+      ->check(CLI::IsMember({"stats", "clean"}));
+  p->cache->add_option("input", p->cache_args.input,
+                       "The input folder whose default cache to use (default: the current folder)");
+  p->cache->add_option("--cache-dir", p->cache_args.dir,
+                       "The cache folder (default: as `assetpipe build` picks it; "
+                       "ASSETPIPE_CACHE_DIR)");
   return p;
 }
 
@@ -125,6 +146,18 @@ int run_verify(const VerifyArgs& args) {
   return 0;
 }
 
+// assetpipe cache stats|clean: the folder from --cache-dir, else
+// ASSETPIPE_CACHE_DIR, else the default for the input.
+int run_cache(const CacheArgs& args) {
+  std::filesystem::path dir = args.dir;
+  if (dir.empty()) {
+    if (const char* env = std::getenv("ASSETPIPE_CACHE_DIR"); env && *env) dir = env;
+  }
+  if (dir.empty()) dir = cache::default_dir(args.input.empty() ? "." : args.input);
+  std::cout << (args.action == "clean" ? cache::clean(dir) : cache::stats_text(dir));
+  return 0;
+}
+
 std::vector<OptionInfo> option_infos(const CLI::App& build) {
   std::vector<OptionInfo> out;
   for (const CLI::Option* o : build.get_options()) {
@@ -170,6 +203,7 @@ int run(int argc, char** argv) {
     return 0;
   }
   if (*first->verify) return run_verify(first->verify_args);
+  if (*first->cache) return run_cache(first->cache_args);
   if (!*first->build) {
     std::cerr << first->app->help();
     return 2;

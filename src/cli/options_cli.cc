@@ -2,6 +2,7 @@
 #include "cli/options_cli.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -126,6 +127,27 @@ void add_build_options(CLI::App& cmd, Options& o, CliState& s) {
                  "Keep an encoding only at most this fraction of the original (default 0.95)")
       ->check(CLI::Range(0.0, 1.0));
 
+  cmd.add_flag("--no-cache", s.no_cache,
+               "Use no cache: redo every minification, image variant and encoding");
+  cmd.add_option("--cache-dir", o.cache_dir,
+                 "The local cache (default: node_modules/.cache/assetpipe beside the nearest "
+                 "package.json, else $XDG_CACHE_HOME/assetpipe)");
+  cmd.add_option("--cache-max-size", s.cache_max_size,
+                 "Trim the local cache to this after a build, least recently used first "
+                 "(default 2G; K, M, G suffixes)");
+  cmd.add_option("--remote-cache", o.remote_cache,
+                 "Also share results through http(s)://host/prefix (Bazel remote cache layout: "
+                 "bazel-remote, nginx WebDAV) or redis://[user:password@]host[:port][/db]; an "
+                 "HTTP header from ASSETPIPE_REMOTE_CACHE_HEADER");
+  cmd.add_option("--remote-cache-mode", s.remote_cache_mode, "read-write|read-only (default read-write)")
+      ->check(CLI::IsMember({"read-write", "read-only"}));
+  cmd.add_option("--remote-cache-timeout", o.remote_cache_timeout_ms,
+                 "Milliseconds one remote cache request may take (default 10000)")
+      ->check(CLI::Range(50u, 600000u));
+  cmd.add_option("--shard", s.shard,
+                 "I/N: do the per-file work of slice I of N (1-based) into the remote cache and "
+                 "write no output; a later build without --shard joins them");
+
   cmd.add_option("--report", o.report, "Also print the size report as json")
       ->check(CLI::IsMember({"json"}));
   cmd.add_option("--report-file", o.report_file, "Write the JSON report to this file");
@@ -174,7 +196,67 @@ void finish_manifest_paths(Options& o, const CliState& s) {
                            o.manifest_formats.end());
 }
 
+// --shard I/N, else ASSETPIPE_SHARD (layered in as the flag), else a
+// Kubernetes Indexed Job's JOB_COMPLETION_INDEX (0-based) with
+// ASSETPIPE_SHARD_COUNT.
+void finish_shard(Options& o, const CliState& s) {
+  std::string spec = s.shard;
+  if (spec.empty()) {
+    const char* index = std::getenv("JOB_COMPLETION_INDEX");
+    const char* count = std::getenv("ASSETPIPE_SHARD_COUNT");
+    if (index && *index && count && *count) {
+      char* end = nullptr;
+      long i = std::strtol(index, &end, 10);
+      if (*end != '\0' || i < 0) {
+        throw UsageError(fmt::format("JOB_COMPLETION_INDEX={} is not a number", index));
+      }
+      spec = fmt::format("{}/{}", i + 1, count);
+    }
+  }
+  if (spec.empty()) return;
+  unsigned i = 0, n = 0;
+  char tail = 0;
+  if (std::sscanf(spec.c_str(), "%u/%u%c", &i, &n, &tail) != 2 || n == 0 || i == 0 || i > n) {
+    throw UsageError(fmt::format(
+        "--shard {}: give I/N with 1 <= I <= N, e.g. --shard 2/4 (the second of four)", spec));
+  }
+  o.shard_index = i;
+  o.shard_count = n;
+}
+
+void check_shard(const Options& o) {
+  if (o.shard_count == 0) return;
+  if (!o.cache || o.remote_cache.empty() || o.remote_cache_read_only) {
+    throw UsageError(fmt::format(
+        "--shard {}/{}: a shard writes no output, only results into the remote cache, for the "
+        "build that joins the shards; give --remote-cache URL (read-write, without --no-cache)",
+        o.shard_index, o.shard_count));
+  }
+}
+
 }  // namespace
+
+std::optional<uint64_t> parse_size(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  size_t used = 0;
+  uint64_t n = 0;
+  try {
+    n = std::stoull(text, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  std::string unit = text.substr(used);
+  if (!unit.empty() && (unit.back() == 'B' || unit.back() == 'b')) unit.pop_back();
+  if (!unit.empty() && (unit.back() == 'i')) unit.pop_back();
+  int shift = unit.empty() ? 0
+              : unit == "K" || unit == "k" ? 10
+              : unit == "M" || unit == "m" ? 20
+              : unit == "G" || unit == "g" ? 30
+              : unit == "T" || unit == "t" ? 40
+                                           : -1;
+  if (shift < 0 || (shift > 0 && n > (~uint64_t{0} >> shift))) return std::nullopt;
+  return n << shift;
+}
 
 void finish_options(Options& o, const CliState& s) {
   if (s.quiet > 0 && s.verbose > 0) throw UsageError("-q and -v contradict each other");
@@ -208,6 +290,23 @@ void finish_options(Options& o, const CliState& s) {
   o.avif_yuv444 = s.avif_yuv == "444";
   finish_manifest_paths(o, s);
   o.sourcemap = s.sourcemap == "none" ? SourceMapMode::None : SourceMapMode::External;
+  if (s.no_cache) o.cache = false;
+  if (!s.cache_max_size.empty()) {
+    auto size = parse_size(s.cache_max_size);
+    if (!size) {
+      throw UsageError(fmt::format(
+          "--cache-max-size {}: not a size; give bytes or a number with K, M or G (2G)",
+          s.cache_max_size));
+    }
+    o.cache_max_size = *size;
+  }
+  o.remote_cache_read_only = s.remote_cache_mode == "read-only";
+  // Secret: from the environment only, never a flag (flags show in `ps`).
+  if (const char* h = std::getenv("ASSETPIPE_REMOTE_CACHE_HEADER"); h && *h) {
+    o.remote_cache_header = h;
+  }
+  finish_shard(o, s);
+  check_shard(o);
 
   if (const char* sde = std::getenv("SOURCE_DATE_EPOCH"); sde && *sde) {
     char* end = nullptr;

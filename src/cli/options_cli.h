@@ -1,6 +1,7 @@
 // Flags of `assetpipe build`, mapped onto Options.
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -22,7 +23,14 @@ struct CliState {
   bool no_minify = false, no_images = false, no_compress = false, no_originals = false;
   std::string keep_age;
   int quiet = 0, verbose = 0;
+  bool no_cache = false;
+  std::string cache_max_size;             // "2G", "500M", bytes
+  std::string remote_cache_mode = "read-write";
+  std::string shard;                      // "I/N"
 };
+
+// "2G", "500M", "64K", "1048576": bytes; nullopt when not a size.
+std::optional<uint64_t> parse_size(const std::string& text);
 
 void add_build_options(CLI::App& cmd, Options& options, CliState& state);
 

@@ -42,7 +42,27 @@ std::string pad_left(const std::string& s, size_t w) {
   return s.size() < w ? std::string(w - s.size(), ' ') + s : s;
 }
 
+std::string cache_counts_text(const char* stage, const CacheCounts& c) {
+  uint64_t hits = c.local_hits + c.remote_hits;
+  std::string out = fmt::format("{} {}/{}", stage, hits, hits + c.misses);
+  if (c.remote_hits > 0) out += fmt::format(" ({} remote)", c.remote_hits);
+  return out;
+}
+
+nlohmann::json cache_counts_json(const CacheCounts& c) {
+  return {{"local_hits", c.local_hits}, {"remote_hits", c.remote_hits}, {"misses", c.misses}};
+}
+
 }  // namespace
+
+std::string cache_line(const CacheStats& c) {
+  if (!c.enabled) return "";
+  std::string out = fmt::format("cache hits: {}, {}, {}", cache_counts_text("minify", c.minify),
+                                cache_counts_text("images", c.image),
+                                cache_counts_text("compress", c.compress));
+  if (!c.remote_error.empty()) out += " (the remote cache was turned off)";
+  return out;
+}
 
 std::string human_bytes(uint64_t n) {
   if (n < 1024) return fmt::format("{} B", n);
@@ -95,7 +115,16 @@ nlohmann::json size_report(const BuildResult& r) {
   }
   nlohmann::json total = {{"files", list.size()}, {"input_size", t_in}, {"size", t_size},
                           {"br", t_br},           {"gzip", t_gz},       {"best", t_best}};
-  return {{"version", 1}, {"files", files}, {"total", total}};
+  nlohmann::json out = {{"version", 1}, {"files", files}, {"total", total}};
+  if (r.cache.enabled) {
+    out["cache"] = {{"dir", r.cache.dir},
+                    {"remote", r.cache.remote},
+                    {"remote_error", r.cache.remote_error},
+                    {"minify", cache_counts_json(r.cache.minify)},
+                    {"image", cache_counts_json(r.cache.image)},
+                    {"compress", cache_counts_json(r.cache.compress)}};
+  }
+  return out;
 }
 
 std::string size_table(const nlohmann::json& report, size_t rows) {
@@ -187,9 +216,19 @@ util::Result<util::Ok> Printer::summary(const BuildResult& r,
                "timings: scan {:.3f}s, minify {:.3f}s, images {:.3f}s, link {:.3f}s, "
                "compress {:.3f}s, emit {:.3f}s, total {:.3f}s\n",
                t.scan, t.minify, t.images, t.link, t.compress, t.emit, r.seconds);
+    if (r.cache.enabled) fmt::print(text, "{}\n", cache_line(r.cache));
   }
   if (options_.verbosity == Verbosity::Quiet) return util::Ok{};
+  if (options_.shard_count > 0) {
+    fmt::print(text,
+               "assetpipe: shard {}/{}: did the per-file work of {} of {} files into the cache "
+               "({}), {:.2f}s; no output written: a build without --shard joins the shards\n",
+               options_.shard_index, options_.shard_count, r.shard_files, r.assets.size(),
+               cache_line(r.cache), r.seconds);
+    return util::Ok{};
+  }
   if (!json_to_stdout) fmt::print(text, "\n{}\n", size_table(report));
+  if (r.cache.enabled && !options_.timings) fmt::print(text, "assetpipe: {}\n", cache_line(r.cache));
   // "out" is every file on disk; a browser fetches one encoding or variant of each.
   fmt::print(text,
              "assetpipe: {} files, {} in, {} out in {} files ({} for a browser: the best "

@@ -29,8 +29,13 @@ class Printer {
 
 // The size report of every emitted asset, largest first:
 // {"version": 1, "files": [{"input", "file", "input_size", "size", "br", "gzip",
-//   "best_variant": {"format", "size"}, "saving"}...], "total": {...}}
+//   "best_variant": {"format", "size"}, "saving"}...], "total": {...},
+//  "cache": {"dir", "remote", "remote_error", "minify"|"image"|"compress":
+//            {"local_hits", "remote_hits", "misses"}}}   (when a cache was used)
 nlohmann::json size_report(const BuildResult& result);
+
+// "cache hits: minify 3/4, images 8/8 (8 remote), compress 10/12"; "" without a cache.
+std::string cache_line(const CacheStats& cache);
 
 // The table: top `rows` files and a total line.
 std::string size_table(const nlohmann::json& report, size_t rows = 20);

@@ -14,6 +14,8 @@
 #include "assetpipe/progress.h"
 
 #include "assetpipe/error.h"
+#include "cache/cache.h"
+#include "cache/key.h"
 #include "scan/classify.h"
 #include "util/file.h"
 #include "util/interrupt.h"
@@ -100,6 +102,7 @@ int window_bits_for(size_t size) {
 struct JobResult {
   std::optional<Encoding> kept;
   std::string note;  // why it was dropped, else empty
+  bool hit = false;  // from the cache
 };
 
 const std::string& job_input(const Asset& a, const CompressJob& job) {
@@ -110,15 +113,11 @@ std::string job_name(const Asset& a, const CompressJob& job) {
   return job.source_map ? a.output + ".map" : (a.output.empty() ? a.logical : a.output);
 }
 
-JobResult run_job(const Asset& a, const CompressJob& job, const Options& options) {
-  const std::string& input = job_input(a, job);
-  std::string name = job_name(a, job);
-  // Source maps (a file's own or one of the input's) are fetched only by
-  // developer tools: cheaper brotli (README "Precompression").
-  int quality = job.source_map || name.ends_with(".map") ? options.map_brotli_quality
-                                                          : options.brotli_quality;
-  auto packed = job.brotli ? brotli_compress(input, quality, brotli_mode_for(name))
-                           : gzip_compress(input, options.gzip_level);
+// One encoding made (the compressors are declared in compress.h).
+JobResult compress_job(const std::string& input, const std::string& name, const CompressJob& job,
+                       int level, BrotliMode mode, const Options& options) {
+  auto packed = job.brotli ? brotli_compress(input, level, mode)
+                           : gzip_compress(input, level);
   if (!packed) {
     throw Error(fmt::format("{}: cannot precompress: {}", util::printable(name), packed.error()));
   }
@@ -132,6 +131,56 @@ JobResult run_job(const Asset& a, const CompressJob& job, const Options& options
   }
   uint64_t size = packed->size();
   return {Encoding{label, job.brotli ? ".br" : ".gz", std::move(*packed), size}, ""};
+}
+
+
+// The cache key of one encoding: the compressor's version and settings and
+// the digest of the bytes (computed once for both encodings of an input).
+std::string compress_key(const CompressJob& job, int level, BrotliMode mode,
+                         const Options& options, const std::string& digest) {
+  cache::Key k("compress");
+  k.add("codec", cache::compressor_versions())
+      .add("brotli", job.brotli)
+      .add("level", level)
+      .add("mode", static_cast<int>(mode))
+      .add("source-map", job.source_map)
+      .add("max-ratio", options.compress_max_ratio)
+      .add("bytes-sha256", digest);
+  return k.hex();
+}
+
+JobResult run_job(const Asset& a, const CompressJob& job, const Options& options,
+                  cache::Cache* cache = nullptr, const std::string& digest = "") {
+  const std::string& input = job_input(a, job);
+  std::string name = job_name(a, job);
+  // Source maps (a file's own or one of the input's) are fetched only by
+  // developer tools: cheaper brotli (README "Precompression").
+  int quality = job.source_map || name.ends_with(".map") ? options.map_brotli_quality
+                                                          : options.brotli_quality;
+  int level = job.brotli ? quality : options.gzip_level;
+  BrotliMode mode = job.brotli ? brotli_mode_for(name) : BrotliMode::Generic;
+  const char* label = job.brotli ? "br" : "gzip";
+  const char* suffix = job.brotli ? ".br" : ".gz";
+  std::string key;
+  if (cache) {
+    key = compress_key(job, level, mode, options, digest);
+    if (auto e = cache->get(cache::Stage::Compress, key)) {
+      if (e->has("bytes")) {
+        std::string bytes = e->take("bytes");
+        uint64_t size = bytes.size();
+        return {Encoding{label, suffix, std::move(bytes), size}, "", true};
+      }
+      if (auto note = e->get("note")) return {std::nullopt, std::string(*note), true};
+    }
+  }
+  JobResult r = compress_job(input, name, job, level, mode, options);
+  if (cache && !util::interrupted()) {
+    cache::Entry e;
+    if (r.kept) e.set("bytes", r.kept->bytes);
+    else e.set("note", r.note);
+    cache->put(cache::Stage::Compress, key, e);
+  }
+  return r;
 }
 
 }  // namespace
@@ -287,7 +336,7 @@ std::vector<CompressJob> plan_precompression(const std::vector<Asset>& assets,
   return jobs;
 }
 
-void precompress_one(Asset& a, const Options& options) {
+void precompress_one(Asset& a, const Options& options, cache::Cache* cache) {
   if (!options.compress_br && !options.compress_gz) return;
   a.encodings.clear();
   a.source_map_encodings.clear();
@@ -295,12 +344,24 @@ void precompress_one(Asset& a, const Options& options) {
   std::vector<CompressJob> jobs;
   add_jobs(jobs, a, 0, options);
   most_expensive_first(jobs);
+  // The digests of the bytes and the map, for the cache keys.
+  std::string digest[2];
+  if (cache) {
+    for (const auto& job : jobs) {
+      if (digest[job.source_map].empty()) digest[job.source_map] = cache::sha256_hex(job_input(a, job));
+    }
+  }
   std::vector<JobResult> results(jobs.size());
   tbb::parallel_for(size_t{0}, jobs.size(), [&](size_t k) {
     util::throw_if_interrupted();
-    results[k] = run_job(a, jobs[k], options);
+    results[k] = run_job(a, jobs[k], options, cache, digest[jobs[k].source_map]);
   });
+  size_t hits = 0;
+  for (const auto& r : results) hits += r.hit ? 1 : 0;
   assemble({&a}, jobs, results);
+  if (hits > 0) {
+    a.notes.push_back(fmt::format("{} of {} encodings from the cache", hits, jobs.size()));
+  }
 }
 
 void precompress(std::vector<Asset>& assets, const Options& options, bool report_progress) {

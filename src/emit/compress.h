@@ -10,6 +10,10 @@
 #include "assetpipe/options.h"
 #include "util/result.h"
 
+namespace assetpipe::cache {
+class Cache;
+}
+
 namespace assetpipe::emit {
 
 // How brotli models the input (BROTLI_MODE_*): text for text, font for fonts.
@@ -49,7 +53,7 @@ std::vector<CompressJob> plan_precompression(const std::vector<Asset>& assets,
 // Throws Error naming the file if a compressor fails.
 // precompress() of one asset, its jobs in parallel: for the per-file task
 // graph, where a file is compressed as soon as its name is final.
-void precompress_one(Asset& asset, const Options& options);
+void precompress_one(Asset& asset, const Options& options, cache::Cache* cache = nullptr);
 
 // `report_progress`: false for work in the background of another stage (the
 // early compression), so that the progress line shows the stage in front.

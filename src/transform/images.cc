@@ -3,15 +3,14 @@
 #include <fstream>
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
 #include <unordered_set>
 
 #include <fmt/format.h>
-#include <tbb/parallel_for.h>
 
-#include "assetpipe/progress.h"
 
+#include "cache/cache.h"
+#include "cache/key.h"
 #include "transform/avif_encoder.h"
 #include "transform/image_probe.h"
 #include "transform/image_resize.h"
@@ -143,22 +142,6 @@ std::string variant_note(const Asset& asset, const ImageVariant& v) {
   return fmt::format("{} {} -> {} bytes", v.format, asset.bytes.size(), v.bytes.size());
 }
 
-// Most pixels first (encoding time follows pixels, not bytes), so the last
-// image to start is a small one; then by size; ties keep path order.
-std::vector<size_t> largest_first(const std::vector<Asset>& assets) {
-  std::vector<std::pair<uint64_t, size_t>> keyed;
-  for (size_t i = 0; i < assets.size(); ++i) {
-    if (is_encodable(assets[i])) keyed.emplace_back(probe_pixels(assets[i].bytes), i);
-  }
-  std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
-    if (a.first != b.first) return a.first > b.first;
-    return assets[a.second].bytes.size() > assets[b.second].bytes.size();
-  });
-  std::vector<size_t> order;
-  for (const auto& k : keyed) order.push_back(k.second);
-  return order;
-}
-
 }  // namespace
 
 // Lossy, or lossless when the rule says so (see docs/images.md): for `auto`, a
@@ -228,10 +211,91 @@ bool wants_variants(const Asset& a, const Options& options) {
   return options.images && (options.image_webp || options.image_avif) && is_encodable(a);
 }
 
-ImageWork image_variants(const Asset& image, const Options& options, Diagnostics& diags) {
+namespace {
+
+// The cache key of an image's variants: its bytes, the codecs' versions and
+// every option variants_of() reads.
+std::string image_key(const Asset& image, const Options& options) {
+  std::string widths;
+  for (int w : options.image_widths) widths += std::to_string(w) + ",";
+  cache::Key k("image");
+  k.add("codecs", cache::image_codec_versions())
+      .add("kind", to_string(image.kind))
+      .add("bytes", image.bytes)
+      .add("webp", options.image_webp)
+      .add("avif", options.image_avif)
+      .add("webp-quality", options.webp_quality)
+      .add("webp-lossless", static_cast<int>(options.webp_lossless))
+      .add("avif-quality", options.avif_quality)
+      .add("avif-speed", options.avif_speed)
+      .add("avif-yuv444", options.avif_yuv444)
+      .add("min-image-saving", options.min_image_saving)
+      .add("max-pixels", static_cast<int64_t>(options.max_pixels))
+      .add("widths", widths);
+  return k.hex();
+}
+
+std::string pack_variants(const std::vector<ImageVariant>& variants) {
+  std::vector<std::string> items;
+  for (const auto& v : variants) {
+    items.push_back(cache::pack_list(
+        {v.format, v.bytes, std::to_string(v.width), std::to_string(v.height), v.skipped}));
+  }
+  return cache::pack_list(items);
+}
+
+std::optional<std::vector<ImageVariant>> unpack_variants(std::string_view packed) {
+  auto items = cache::unpack_list(packed);
+  if (!items) return std::nullopt;
+  std::vector<ImageVariant> out;
+  for (const auto& item : *items) {
+    auto f = cache::unpack_list(item);
+    if (!f || f->size() != 5) return std::nullopt;
+    ImageVariant v{(*f)[0], std::move((*f)[1]), std::atoi((*f)[2].c_str()),
+                   std::atoi((*f)[3].c_str()), (*f)[4]};
+    v.size = v.bytes.size();
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+std::optional<ImageWork> cached_variants_of(const Asset& image, cache::Entry& e,
+                                            Diagnostics& diags) {
+  auto variants = unpack_variants(e.get("variants").value_or(""));
+  auto notes = cache::unpack_list(e.get("notes").value_or(""));
+  auto raised = cache::unpack_diagnostics(e.get("diagnostics").value_or(""));
+  if (!variants || !notes || !raised) return std::nullopt;
+  for (auto& d : *raised) diags.add(std::move(d));
+  ImageWork work{std::move(*variants), std::move(*notes)};
+  if (auto note = cache::hit_note("variants"); !note.empty()) work.notes.push_back(note);
+  (void)image;
+  return work;
+}
+
+}  // namespace
+
+ImageWork image_variants(const Asset& image, const Options& options, Diagnostics& diags,
+                         cache::Cache* cache) {
+  std::string key;
+  if (cache) {
+    key = image_key(image, options);
+    if (auto e = cache->get(cache::Stage::Image, key)) {
+      if (auto work = cached_variants_of(image, *e, diags)) return std::move(*work);
+    }
+  }
+  Diagnostics local;
   ImageWork work;
-  work.variants = variants_of(image, options, diags);
+  work.variants = variants_of(image, options, local);
   for (const auto& v : work.variants) work.notes.push_back(variant_note(image, v));
+  auto raised = local.sorted();
+  for (const auto& d : raised) diags.add(d);
+  if (cache && !util::interrupted()) {
+    cache::Entry e;
+    e.set("variants", pack_variants(work.variants));
+    e.set("notes", cache::pack_list(work.notes));
+    e.set("diagnostics", cache::pack_diagnostics(raised));
+    cache->put(cache::Stage::Image, key, e);
+  }
   return work;
 }
 
@@ -241,26 +305,6 @@ uint64_t probe_pixels_of_file(const std::string& path) {
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<size_t>(in.gcount()));
   return probe_pixels(head);
-}
-
-void make_image_variants(std::vector<Asset>& assets, const Options& options, Diagnostics& diags) {
-  if (!options.images || (!options.image_webp && !options.image_avif)) return;
-  std::vector<size_t> order = largest_first(assets);
-  // Each task takes the next image in `order`, whichever index TBB hands it,
-  // so images start largest first.
-  std::atomic<size_t> next{0};
-  tbb::parallel_for(
-      size_t{0}, order.size(),
-      [&](size_t) {
-        if (util::interrupted()) return;
-        Asset& asset = assets[order[next.fetch_add(1)]];
-        progress::started(asset.logical);
-        ImageWork work = image_variants(asset, options, diags);
-        progress::done();
-        asset.variants = std::move(work.variants);
-        for (auto& n : work.notes) asset.notes.push_back(std::move(n));
-      },
-      tbb::simple_partitioner{});
 }
 
 }  // namespace assetpipe::transform

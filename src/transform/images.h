@@ -9,25 +9,27 @@
 #include "assetpipe/options.h"
 #include "transform/image_decode.h"
 
+namespace assetpipe::cache {
+class Cache;
+}
+
 namespace assetpipe::transform {
 
-// For every Jpeg/Png asset (options.images on): decode once, encode the
-// enabled formats from the same pixels, fill asset.variants. Runs in parallel
-// over the TBB pool, largest images first; encoders single-threaded each.
-// A bad image: diags.warning(asset.logical, "<decoder reason>; copied
-// unchanged") and no variants.
-void make_image_variants(std::vector<Asset>& assets, const Options& options, Diagnostics& diags);
-
-// Whether make_image_variants works on `a`: a JPEG/PNG (not a map's), images on.
+// Whether an image task works on `a`: a JPEG/PNG (not a map's), images on.
 bool wants_variants(const Asset& a, const Options& options);
 
 // One image's variants and their -v notes, from image.bytes: the image's task
-// in the per-file graph (build.cc), which merges them into the record.
+// in the per-file graph (build.cc), which merges them into the record. Decodes
+// once and encodes the enabled formats from the same pixels (each encoder
+// single-threaded). A bad image: diags.warning(logical, "<decoder reason>;
+// copied unchanged") and no variants. With a cache, looked up first by the
+// image's bytes and options; a result is stored.
 struct ImageWork {
   std::vector<ImageVariant> variants;
   std::vector<std::string> notes;
 };
-ImageWork image_variants(const Asset& image, const Options& options, Diagnostics& diags);
+ImageWork image_variants(const Asset& image, const Options& options, Diagnostics& diags,
+                         cache::Cache* cache = nullptr);
 
 // An image's pixels from its header (the file's first 256 KiB), for largest-
 // first order without reading it whole; 0 when not known.

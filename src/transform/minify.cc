@@ -14,6 +14,8 @@
 #include "assetpipe/progress.h"
 
 #include "assetpipe/error.h"
+#include "cache/cache.h"
+#include "cache/key.h"
 #include "scan/classify.h"
 #include "transform/minify_comments.h"
 #include "transform/minify_esbuild.h"
@@ -43,6 +45,8 @@ struct Job {
   std::optional<size_t> input_map_asset;  // index of the .map asset, when a file
   std::string input_map_dir;              // folder its `sources` are relative to
   std::string input_map_name;             // for messages
+  std::string key;                        // its cache key ("" without a cache)
+  std::optional<cache::Entry> hit;        // its cached result
 };
 
 std::string folder_of(std::string_view logical) {
@@ -169,17 +173,23 @@ std::optional<size_t> keep_input(Asset& a, const Job& job, const Options& option
   return job.input_map_asset;
 }
 
-// Applies one result; returns the input map asset it consumed, if any.
-std::optional<size_t> apply(Asset& a, const Job& job, const MinifyOutput& out,
-                            const Options& options, Diagnostics& diags) {
+// What applying one result did: whether it is a result to cache (a failure
+// is not), and the input map asset it consumed, if any.
+struct Applied {
+  bool ok = true;
+  std::optional<size_t> consumed;
+};
+
+Applied apply(Asset& a, const Job& job, const MinifyOutput& out, const Options& options,
+              Diagnostics& diags) {
   if (!out.ok) {
     report_failure(a, out, options, diags);
-    return std::nullopt;
+    return {false, std::nullopt};
   }
   if (out.code.size() >= a.bytes.size()) {
     a.notes.push_back(
         fmt::format("not minified: the result ({} bytes) was not smaller", out.code.size()));
-    return keep_input(a, job, options);
+    return {true, keep_input(a, job, options)};
   }
   double saving = 1.0 - static_cast<double>(out.code.size()) /
                             static_cast<double>(std::max<size_t>(1, job.input.code.size()));
@@ -188,14 +198,14 @@ std::optional<size_t> apply(Asset& a, const Job& job, const MinifyOutput& out,
         "not minified: it saves {:.1f}% ({} -> {} bytes), under --min-minify-saving {}; "
         "kept as it was, with its own map",
         100.0 * saving, job.input.code.size(), out.code.size(), options.min_minify_saving));
-    return keep_input(a, job, options);
+    return {true, keep_input(a, job, options)};
   }
   bool composed = false;
   if (options.sourcemap == SourceMapMode::External) {
     auto map = final_map(a, job, out, composed, diags);
     if (!map) {
       report_failure(a, MinifyOutput{.error = map.error()}, options, diags);
-      return std::nullopt;
+      return {false, std::nullopt};
     }
     a.source_map = std::move(*map);
   } else {
@@ -203,7 +213,79 @@ std::optional<size_t> apply(Asset& a, const Job& job, const MinifyOutput& out,
   }
   a.notes.push_back(fmt::format("minified {} -> {} bytes", a.bytes.size(), out.code.size()));
   a.bytes = out.code;
-  return composed ? job.input_map_asset : std::nullopt;
+  return {true, composed ? job.input_map_asset : std::nullopt};
+}
+
+// --- the cache (src/cache/): one entry per file, keyed by its bytes, its
+// input map, its path (the map's `sources` are relative to its folder), the
+// tool's version and flags and the options apply() reads. The entry holds
+// what apply() did: the bytes, the map, the notes, the warnings, whether the
+// input map was consumed.
+
+std::string tool_key(ToolKind kind, const Options& options) {
+  auto tool = find_tool(kind, options);
+  if (!tool) return "";  // run_js/run_css report it
+  std::string flags;
+  if (kind == ToolKind::Esbuild) {
+    for (const auto& f : esbuild_flags(options)) flags += f + '\n';
+  } else {
+    for (const auto& f : lightningcss_flags(css_targets(options))) flags += f + '\n';
+  }
+  return fmt::format("{} {}\n{}", tool_name(kind), tool->version, flags);
+}
+
+std::string minify_key(const Asset& a, const Job& job, const std::string& tool,
+                       const Options& options) {
+  cache::Key k("minify");
+  k.add("tool", tool)
+      .add("logical", a.logical)
+      .add("extension", job.input.extension)
+      .add("bytes", a.bytes)
+      .add("has-input-map", job.input_map.has_value())
+      .add("input-map", job.input_map.value_or(""))
+      .add("input-map-dir", job.input_map_dir)
+      .add("input-map-name", job.input_map_name)
+      .add("sourcemap", options.sourcemap == SourceMapMode::External)
+      .add("keep-going", options.keep_going)
+      .add("min-minify-saving", options.min_minify_saving);
+  return k.hex();
+}
+
+// Applies one tool result, and stores what it did when it is a result.
+Applied apply_and_store(Asset& a, const Job& job, const MinifyOutput& out, const Options& options,
+                        Diagnostics& diags, cache::Cache* cache) {
+  Diagnostics local;
+  size_t notes_before = a.notes.size();
+  Applied applied = apply(a, job, out, options, local);
+  auto raised = local.sorted();
+  for (const auto& d : raised) diags.add(d);
+  if (!cache || !applied.ok || job.key.empty()) return applied;
+  cache::Entry e;
+  e.set("bytes", a.bytes);
+  if (a.source_map) e.set("map", *a.source_map);
+  e.set("notes", cache::pack_list({a.notes.begin() + static_cast<long>(notes_before),
+                                   a.notes.end()}));
+  e.set("diagnostics", cache::pack_diagnostics(raised));
+  e.set("consumed", applied.consumed ? "1" : "0");
+  cache->put(cache::Stage::Minify, job.key, e);
+  return applied;
+}
+
+// A cached result, as apply() would have left it; nullopt when the entry
+// does not hold one (then the file is minified again).
+std::optional<Applied> apply_cached(Asset& a, const Job& job, cache::Entry& e,
+                                    Diagnostics& diags) {
+  auto notes = cache::unpack_list(e.get("notes").value_or(""));
+  auto raised = cache::unpack_diagnostics(e.get("diagnostics").value_or(""));
+  if (!e.has("bytes") || !notes || !raised) return std::nullopt;
+  a.bytes = e.take("bytes");
+  if (e.has("map")) a.source_map = e.take("map");
+  for (auto& n : *notes) a.notes.push_back(std::move(n));
+  if (auto note = cache::hit_note("minified result"); !note.empty()) a.notes.push_back(note);
+  for (auto& d : *raised) diags.add(std::move(d));
+  Applied applied;
+  if (e.get("consumed") == "1") applied.consumed = job.input_map_asset;
+  return applied;
 }
 
 // The tools' scratch folder: beside the output's staging folder, so that a
@@ -280,14 +362,15 @@ bool should_minify(const Asset& a, const Options& options) {
   return true;
 }
 
-void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& diags) {
+void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& diags,
+            cache::Cache* cache, const std::vector<char>* only) {
   if (!options.minify) return;
   std::map<std::string_view, size_t> by_logical;
   for (size_t i = 0; i < assets.size(); ++i) by_logical.emplace(assets[i].logical, i);
   std::vector<Job> js, css;
   for (size_t i = 0; i < assets.size(); ++i) {
     const Asset& a = assets[i];
-    if (!should_minify(a, options)) continue;
+    if (!should_minify(a, options) || (only && !(*only)[i])) continue;
     if (!util::is_valid_utf8(a.bytes)) {
       // The tools would silently turn the bytes into U+FFFD.
       diags.warning(a.logical,
@@ -311,18 +394,58 @@ void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& dia
     (a.kind == FileKind::Js ? js : css).push_back(std::move(job));
   }
   if (js.empty() && css.empty()) return;
-  WorkDir work(options);
-  auto js_out = run_js(js, options, work.path());
-  progress::done(js.size());
-  auto css_out = run_css(css, options, work.path());
-  progress::done(css.size());
+
+  // Cached results first: only misses reach the tools.
+  auto look_up = [&](std::vector<Job>& jobs, ToolKind kind) {
+    if (!cache || jobs.empty()) return;
+    std::string tool = tool_key(kind, options);
+    if (tool.empty()) return;
+    tbb::parallel_for(size_t{0}, jobs.size(), [&](size_t k) {
+      Job& job = jobs[k];
+      job.key = minify_key(assets[job.asset], job, tool, options);
+      job.hit = cache->get(cache::Stage::Minify, job.key);
+    });
+  };
+  look_up(js, ToolKind::Esbuild);
+  look_up(css, ToolKind::Lightningcss);
+  auto misses = [](const std::vector<Job>& jobs) {
+    std::vector<Job> out;
+    for (const auto& j : jobs) {
+      if (!j.hit) out.push_back(j);
+    }
+    return out;
+  };
+  std::vector<Job> js_todo = misses(js), css_todo = misses(css);
+  std::vector<MinifyOutput> js_out, css_out;
+  if (!js_todo.empty() || !css_todo.empty()) {
+    WorkDir work(options);
+    js_out = run_js(js_todo, options, work.path());
+    css_out = run_css(css_todo, options, work.path());
+  }
+  progress::done(js.size() + css.size());
 
   // Results in asset order; a map consumed by several files goes to the first.
   std::vector<std::pair<size_t, size_t>> consumed;  // (map asset, owner asset)
   auto apply_all = [&](std::vector<Job>& jobs, std::vector<MinifyOutput>& outs) {
-    for (size_t k = 0; k < jobs.size(); ++k) {
-      auto map = apply(assets[jobs[k].asset], jobs[k], outs[k], options, diags);
-      if (map) consumed.emplace_back(*map, jobs[k].asset);
+    size_t next_out = 0;
+    for (auto& job : jobs) {
+      Asset& a = assets[job.asset];
+      std::optional<Applied> applied;
+      if (job.hit) applied = apply_cached(a, job, *job.hit, diags);
+      if (!applied) {
+        // A miss, or an entry that held no result: the tool's output (made
+        // again for such an entry, which is rare: one more tool call).
+        MinifyOutput out;
+        if (job.hit) {
+          job.hit.reset();
+          out = (a.kind == FileKind::Js ? run_js : run_css)({job}, options,
+                                                           WorkDir(options).path())[0];
+        } else {
+          out = std::move(outs[next_out++]);
+        }
+        applied = apply_and_store(a, job, out, options, diags, cache);
+      }
+      if (applied->consumed) consumed.emplace_back(*applied->consumed, job.asset);
     }
   };
   apply_all(js, js_out);

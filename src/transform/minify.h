@@ -8,6 +8,10 @@
 #include "assetpipe/diagnostics.h"
 #include "assetpipe/options.h"
 
+namespace assetpipe::cache {
+class Cache;
+}
+
 namespace assetpipe::transform {
 
 // Minifies every Js/Css asset that is not bundler-fingerprinted, not matched by
@@ -20,7 +24,12 @@ namespace assetpipe::transform {
 // comments and maps (marks consumed input maps too). Failures: diags.error(file, tool message,
 // line, col); with keep_going a warning and the file stays as it was. A result not smaller than
 // the input is not used. Throws Error when a needed tool is missing or rejects the options.
-void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& diags);
+// With a cache, each file's result is looked up first (keyed by its bytes,
+// its input map, its path, the tool's version and the options) and only the
+// misses reach the tools; results are stored. With `only`, just the files
+// it marks (a shard's slice).
+void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& diags,
+            cache::Cache* cache = nullptr, const std::vector<char>* only = nullptr);
 
 // Whether `asset` is one minify() works on.
 bool should_minify(const Asset& asset, const Options& options);

@@ -1,11 +1,13 @@
 #include "util/file.h"
 
+#include <atomic>
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -239,8 +241,11 @@ Result<AtomicFile> AtomicFile::create(const fs::path& path) {
     return fail(fmt::format("cannot write {}: it is a folder; give a file name",
                             printable(path.string())));
   }
+  // Unique per process and call: threads of one process may write the same
+  // path at once (two builds' cache entries of the same key).
+  static std::atomic<uint64_t> serial{0};
   fs::path tmp = path;
-  tmp += fmt::format(".tmp-{}", ::getpid());
+  tmp += fmt::format(".tmp-{}-{}", ::getpid(), serial.fetch_add(1));
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) {
     return fail(fmt::format("cannot create {}: {}", printable(tmp.string()), errno_text(errno)));

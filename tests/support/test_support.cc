@@ -141,8 +141,14 @@ RunResult run_assetpipe(const std::vector<std::string>& args,
                         const std::map<std::string, std::string>& env) {
   std::vector<std::string> argv = {assetpipe_bin().string()};
   argv.insert(argv.end(), args.begin(), args.end());
-  RunResult r = run_program(argv, env);
-  if (r.exit_code == 0 && !args.empty() && args[0] == "build") verify_after_build(args, env, r);
+  // Each test's builds are cold unless it asks for the cache (ASSETPIPE_NO_CACHE=0):
+  // a cache shared between tests would make one test's result depend on another's.
+  std::map<std::string, std::string> with_cache_off = env;
+  with_cache_off.emplace("ASSETPIPE_NO_CACHE", "1");
+  RunResult r = run_program(argv, with_cache_off);
+  if (r.exit_code == 0 && !args.empty() && args[0] == "build") {
+    verify_after_build(args, with_cache_off, r);
+  }
   return r;
 }
 

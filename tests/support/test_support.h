@@ -31,7 +31,8 @@ struct RunResult {
 // Runs the built assetpipe binary with `args` (argv, no shell). The output
 // of a successful `build` (with -o, not --dry-run) is then checked with
 // `assetpipe verify`, a test failure if rejected, unless the build warned
-// about a reference it left as is.
+// about a reference it left as is. The build uses no cache unless `env`
+// sets ASSETPIPE_NO_CACHE=0.
 RunResult run_assetpipe(const std::vector<std::string>& args,
                         const std::map<std::string, std::string>& env = {});
 

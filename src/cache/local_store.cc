@@ -1,0 +1,126 @@
+#include "cache/local_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "util/file.h"
+
+namespace fs = std::filesystem;
+
+namespace assetpipe::cache {
+namespace {
+
+constexpr const char* kEntries = "v1";
+
+// The tag of the Cache Directory Tagging Specification: backup tools skip the folder.
+constexpr std::string_view kCacheDirTag =
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by assetpipe.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n";
+
+struct File {
+  fs::path path;
+  fs::file_time_type mtime;
+  uint64_t size;
+};
+
+bool is_temporary(const fs::path& p) { return p.filename().string().find(".tmp-") != std::string::npos; }
+
+std::vector<File> list_files(const fs::path& root) {
+  std::vector<File> out;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code e2;
+    if (!it->is_regular_file(e2)) continue;
+    auto mtime = it->last_write_time(e2);
+    auto size = it->file_size(e2);
+    if (!e2) out.push_back({it->path(), mtime, size});
+  }
+  return out;
+}
+
+}  // namespace
+
+LocalStore::LocalStore(fs::path dir) : dir_(std::move(dir)) {}
+
+fs::path LocalStore::path_of(const std::string& key) const {
+  return dir_ / kEntries / key.substr(0, 2) / key;
+}
+
+std::string LocalStore::describe() const {
+  return "the local cache " + util::printable(dir_.string());
+}
+
+util::Result<std::optional<std::string>> LocalStore::get(const std::string& key) {
+  fs::path p = path_of(key);
+  std::error_code ec;
+  if (!fs::exists(p, ec)) return std::optional<std::string>();
+  auto bytes = util::read_file(p);
+  if (!bytes) return std::optional<std::string>();  // removed by a trim meanwhile: a miss
+  ::utimensat(AT_FDCWD, p.c_str(), nullptr, 0);     // used now (LRU)
+  return std::optional<std::string>(std::move(*bytes));
+}
+
+util::Result<util::Ok> LocalStore::put(const std::string& key, std::string_view value) {
+  std::error_code ec;
+  if (!fs::exists(dir_ / "CACHEDIR.TAG", ec)) {
+    fs::create_directories(dir_, ec);
+    (void)util::write_file_atomic(dir_ / "CACHEDIR.TAG", kCacheDirTag);
+  }
+  return util::write_file_atomic(path_of(key), value);
+}
+
+LocalStore::Usage LocalStore::usage() const {
+  Usage u;
+  for (const auto& f : list_files(dir_ / kEntries)) {
+    if (is_temporary(f.path)) continue;
+    ++u.entries;
+    u.bytes += f.size;
+  }
+  return u;
+}
+
+LocalStore::Usage LocalStore::trim(uint64_t max_bytes) {
+  auto files = list_files(dir_ / kEntries);
+  auto stale = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  Usage u;
+  std::vector<File> entries;
+  for (auto& f : files) {
+    std::error_code ec;
+    if (is_temporary(f.path)) {
+      if (f.mtime < stale && fs::remove(f.path, ec)) ++u.removed;
+      continue;
+    }
+    u.bytes += f.size;
+    entries.push_back(std::move(f));
+  }
+  std::sort(entries.begin(), entries.end(), [](const File& a, const File& b) {
+    return a.mtime != b.mtime ? a.mtime < b.mtime : a.path < b.path;
+  });
+  uint64_t gone = 0;
+  for (const auto& f : entries) {
+    if (u.bytes <= max_bytes) break;
+    std::error_code ec;
+    if (fs::remove(f.path, ec)) {
+      u.bytes -= f.size;
+      ++gone;
+    }
+  }
+  u.removed += gone;
+  u.entries = entries.size() - gone;
+  return u;
+}
+
+LocalStore::Usage LocalStore::clean() {
+  Usage before = usage();
+  util::remove_tree(dir_ / kEntries);
+  return {0, 0, before.entries};
+}
+
+}  // namespace assetpipe::cache
