@@ -145,6 +145,18 @@ struct Staging::Impl {
       throw Error(r.error() + "; the previous output is untouched");
     }
   }
+
+  // A second name for a staged file: a hard link where the filesystem can
+  // (never for an input file: the output never shares an inode with it).
+  void second_name(const fs::path& staged, const std::string& path, uint64_t size,
+                   int64_t mtime) {
+    count(size);
+    if (staging.empty()) return;
+    util::throw_if_interrupted();
+    if (auto r = util::link_or_copy(staged, staging / path, size, mtime); !r) {
+      throw Error(r.error() + "; the previous output is untouched");
+    }
+  }
 };
 
 Staging::Staging(const Options& options) : impl_(std::make_unique<Impl>(options)) {
@@ -223,7 +235,7 @@ void Staging::write_originals(const std::vector<Asset>& assets) {
       for (const auto& e : a.encodings) {
         if (from == a.output + e.suffix) size = e.size;
       }
-      s.copy(s.staging / from, to, size, a.mtime);
+      s.second_name(s.staging / from, to, size, a.mtime);
     }
   }
 }

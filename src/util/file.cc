@@ -120,6 +120,21 @@ Result<uint64_t> read_blocks(const fs::path& path,
   return total;
 }
 
+Result<Ok> link_or_copy(const fs::path& from, const fs::path& to, uint64_t expected_size,
+                        int64_t mtime) {
+  struct stat st {};
+  if (::lstat(from.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+      static_cast<uint64_t>(st.st_size) == expected_size) {
+    if (::link(from.c_str(), to.c_str()) == 0) return Ok{};
+    if (errno == ENOENT) {
+      std::error_code ec;
+      fs::create_directories(to.parent_path(), ec);
+      if (::link(from.c_str(), to.c_str()) == 0) return Ok{};
+    }
+  }
+  return copy_file_data(from, to, expected_size, mtime);
+}
+
 Result<Ok> copy_file_data(const fs::path& from, const fs::path& to, uint64_t expected_size,
                           int64_t mtime) {
   Fd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
@@ -207,10 +222,15 @@ Result<Ok> write_file(const fs::path& path, std::string_view bytes, int64_t mtim
     return fail(fmt::format("cannot create {}: {}", printable(path.string()), errno_text(errno)));
   }
   if (auto r = write_all(path, fd.get(), bytes); !r) return r;
+  struct timespec times[2] = {{mtime, 0}, {mtime, 0}};
+  if (::futimens(fd.get(), times) != 0) {
+    return fail(
+        fmt::format("cannot set the time of {}: {}", printable(path.string()), errno_text(errno)));
+  }
   if (::close(fd.release()) != 0) {
     return fail(fmt::format("cannot write {}: {}", printable(path.string()), errno_text(errno)));
   }
-  return set_mtime(path, mtime);
+  return Ok{};
 }
 
 AtomicFile::AtomicFile(fs::path path, fs::path tmp, int fd)

@@ -18,6 +18,13 @@ Result<std::string> read_file(const std::filesystem::path& path);
 Result<uint64_t> read_blocks(const std::filesystem::path& path,
                              const std::function<void(std::string_view)>& consume);
 
+// A second name for `from` (a hard link: one inode, so the same bytes and
+// mtime, and no second copy on disk), or, where the filesystem cannot link,
+// copy_file_data. For files of one staging folder only: `from` is not
+// written again after.
+Result<Ok> link_or_copy(const std::filesystem::path& from, const std::filesystem::path& to,
+                        uint64_t expected_size, int64_t mtime);
+
 // Copies the regular file `from` to `to` (created 0644, parent folders too)
 // without holding it in memory: a reflink where the filesystem has one
 // (FICLONE), else copy_file_range over its data extents, so holes stay holes
