@@ -168,7 +168,10 @@ TEST(Hardening, ScratchOfAKilledBuildIsBesideTheOutputAndCleanedNextTime) {
   setenv("TMPDIR", tmpdir.path().c_str(), 1);
   pid_t pid = spawn_assetpipe({"build", s.in, "-o", s.out, "-q", "--esbuild", stub.string()});
   unsetenv("TMPDIR");
-  ASSERT_TRUE(wait_for([&] { return fs::exists(s.tmp / "stub.pid"); }, std::chrono::seconds(30)));
+  // The shell creates the file before it writes the pid: wait for a line.
+  ASSERT_TRUE(wait_for([&] { return fs::exists(s.tmp / "stub.pid") &&
+                                    read(s.tmp / "stub.pid").find('\n') != std::string::npos; },
+                       std::chrono::seconds(30)));
   ::kill(pid, SIGKILL);
   ::waitpid(pid, nullptr, 0);
   pid_t stub_pid = std::stoi(read(s.tmp / "stub.pid"));
