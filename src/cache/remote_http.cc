@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "util/no_sigpipe.h"
+
 namespace assetpipe::cache {
 namespace {
 
@@ -229,7 +231,11 @@ class HttpStorage final : public Storage {
     } else {
       curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
     }
-    CURLcode rc = curl_easy_perform(h);
+    CURLcode rc = CURLE_OK;
+    {
+      util::NoSigpipe no_sigpipe;  // TLS writes to a server that went away
+      rc = curl_easy_perform(h);
+    }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
     // A handle whose transfer broke is not kept: its connection may be half-dead.
     release(h, rc == CURLE_OK);

@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "util/no_sigpipe.h"
+
 namespace assetpipe::cache {
 namespace {
 
@@ -126,6 +128,7 @@ class RedisStorage final : public Storage {
   RedisStorage& operator=(const RedisStorage&) = delete;
 
   util::Result<std::optional<std::string>> get(const std::string& key) override {
+    util::NoSigpipe no_sigpipe;
     std::string name = "assetpipe:" + key;
     auto c = acquire();
     if (!c) return util::fail(c.error());
@@ -143,6 +146,7 @@ class RedisStorage final : public Storage {
   }
 
   util::Result<util::Ok> put(const std::string& key, std::string_view value) override {
+    util::NoSigpipe no_sigpipe;
     std::string name = "assetpipe:" + key;
     auto c = acquire();
     if (!c) return util::fail(c.error());
