@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -15,6 +16,10 @@ struct RemoteSettings {
   std::string header;  // an extra HTTP header line ("Authorization: Bearer ..."), never printed
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds request_timeout{10000};
+  // Told once per entry that does not match its digest ("a tampered or
+  // corrupt remote entry; rebuilt"): such an entry is a miss, not a failure.
+  // May be called from several threads at once; may be empty.
+  std::function<void(const std::string&)> warn;
 };
 
 // The store for settings.url by its scheme; a usage message for a URL that
