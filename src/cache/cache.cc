@@ -167,6 +167,7 @@ std::unique_ptr<Cache> open(const Options& options, Warn warn) {
     RemoteSettings settings;
     settings.url = options.remote_cache;
     settings.header = options.remote_cache_header;
+    settings.warn = warn;
     settings.request_timeout = std::chrono::milliseconds(options.remote_cache_timeout_ms);
     settings.connect_timeout =
         std::chrono::milliseconds(std::max(100u, options.remote_cache_timeout_ms / 5));
