@@ -477,7 +477,7 @@ TEST_F(CacheRemoteRedis, TheDbNumberSelectsAnotherDb) {
 }
 
 TEST_F(CacheRemoteRedis, PasswordAndUserAuthAndAWrongPasswordIsAFailure) {
-  RedisServer redis({"--requirepass", "pw", "--user", "alice on >secret ~* &* +@all"});
+  RedisServer redis({"--requirepass", "pw", "--user", "alice", "on", ">secret", "~*", "&*", "+@all"});
   int port = redis.port();
   std::string key = key_for("auth");
   auto store = open_or_die(settings(fmt::format("redis://:pw@127.0.0.1:{}", port)));

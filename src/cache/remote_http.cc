@@ -120,8 +120,10 @@ class HttpStorage final : public Storage {
     // store evicts them on its own): a plain miss, rebuilt and put again.
     if (content->status == 404) return std::optional<std::string>{};
     if (content->body.size() != size || sha256_hex(content->body) != digest) {
-      std::lock_guard<std::mutex> lock(mu_);
-      bad_contents_.insert(digest);
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        bad_contents_.insert(digest);
+      }
       return corrupt(key);
     }
     return std::optional<std::string>{std::move(content->body)};
@@ -133,9 +135,8 @@ class HttpStorage final : public Storage {
     std::string cas = base_ + "/cas/" + digest;
     // Contents are addressed by their digest: when the server has them
     // already (the same bytes from another key or another build), they are
-    // not sent again.
-    // Except contents this store read as corrupt: the rebuilt entry's bytes
-    // then replace them, else the entry would stay a miss for good.
+    // not sent again. Except contents this store read as corrupt: the
+    // rebuilt entry's bytes replace them, else the entry would stay a miss.
     bool known_bad = false;
     {
       std::lock_guard<std::mutex> lock(mu_);
