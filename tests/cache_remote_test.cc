@@ -336,9 +336,9 @@ TEST_F(CacheRemoteHttp, HungServerIsAFailureWithinTheRequestTimeout) {
 
 TEST_F(CacheRemoteHttp, SendsTheHeaderAndA401IsAFailure) {
   std::string key = key_for("secure");
-  {
+  for (std::string header : {"Authorization: Bearer t", "Authorization: Bearer t\r\n"}) {
     auto s = settings("/secure");
-    s.header = "Authorization: Bearer t";
+    s.header = header;
     auto store = open_or_die(s);
     auto put = store->put(key, "secret bytes");
     ASSERT_TRUE(put) << put.error();
@@ -506,6 +506,17 @@ TEST_F(CacheRemoteRedis, PasswordAndUserAuthAndAWrongPasswordIsAFailure) {
   EXPECT_EQ(raw_get(port, 0, "assetpipe:" + key), std::nullopt);  // raw_get has no password
 }
 
+TEST_F(CacheRemoteRedis, APasswordWithReservedCharactersIsPercentEncoded) {
+  RedisServer redis({"--requirepass", "p@ss:w/rd"});
+  auto store =
+      open_or_die(settings(fmt::format("redis://:p%40ss%3Aw%2Frd@127.0.0.1:{}", redis.port())));
+  auto put = store->put(key_for("encoded"), "encoded");
+  ASSERT_TRUE(put) << put.error();
+  auto got = store->get(key_for("encoded"));
+  ASSERT_TRUE(got && got->has_value()) << (got ? "a miss" : got.error());
+  EXPECT_EQ(got->value(), "encoded");
+}
+
 TEST_F(CacheRemoteRedis, StoppedServerIsAFailureWithinTheTimeout) {
   RedisServer redis;
   auto store = open_or_die(settings(fmt::format("redis://127.0.0.1:{}", redis.port())));
@@ -568,6 +579,22 @@ TEST(CacheRemoteOpen, RefusesWhatIsNotAnHttpOrRedisUrl) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().find("hunter2"), std::string::npos) << r.error();
   EXPECT_NE(r.error().find("ftp://user:***@host/x"), std::string::npos) << r.error();
+}
+
+TEST(CacheRemoteOpen, RefusesAHeaderThatIsNotOneLineWithoutShowingIt) {
+  for (std::string header : {"Authorization: Bearer s3cret\r\nX-Other: 1", "Bearer s3cret"}) {
+    RemoteSettings s;
+    s.url = "http://127.0.0.1:1/prefix";
+    s.header = header;
+    auto r = cache::open_remote(s);
+    ASSERT_FALSE(r) << header;
+    EXPECT_NE(r.error().find("one header line"), std::string::npos) << r.error();
+    EXPECT_EQ(r.error().find("s3cret"), std::string::npos) << r.error();
+  }
+  RemoteSettings s;
+  s.url = "http://127.0.0.1:1/prefix";
+  s.header = "Authorization: Bearer s3cret\n";  // as read from a file: the newline is dropped
+  EXPECT_TRUE(cache::open_remote(s));
 }
 
 TEST(CacheRemoteOpen, AcceptsEachFormWithoutConnecting) {
