@@ -517,6 +517,25 @@ TEST_F(CacheRemoteRedis, APasswordWithReservedCharactersIsPercentEncoded) {
   EXPECT_EQ(got->value(), "encoded");
 }
 
+TEST_F(CacheRemoteRedis, APooledConnectionTheServerClosedIsReplacedNotAFailure) {
+  RedisServer redis;
+  auto store = open_or_die(settings(fmt::format("redis://127.0.0.1:{}/4", redis.port())));
+  ASSERT_TRUE(store->put(key_for("kept"), "kept"));  // its connection is now in the pool
+  // The server drops every other client, as after an idle timeout.
+  redisContext* c = redisConnect("127.0.0.1", redis.port());
+  ASSERT_TRUE(c && !c->err);
+  auto* killed = static_cast<redisReply*>(redisCommand(c, "CLIENT KILL TYPE normal"));
+  ASSERT_TRUE(killed);
+  EXPECT_EQ(killed->type, REDIS_REPLY_INTEGER);
+  EXPECT_GE(killed->integer, 1);
+  freeReplyObject(killed);
+  redisFree(c);
+  auto got = store->get(key_for("kept"));
+  ASSERT_TRUE(got) << got.error();
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ(got->value(), "kept");
+}
+
 TEST_F(CacheRemoteRedis, StoppedServerIsAFailureWithinTheTimeout) {
   RedisServer redis;
   auto store = open_or_die(settings(fmt::format("redis://127.0.0.1:{}", redis.port())));
