@@ -1,9 +1,12 @@
 # -DASSETPIPE_PORTABLE=ON: a self-contained Linux binary for the npm package
 # (packaging/npm). What Debian ships as a static library is linked in (libwebp,
-# libpng, libjpeg-turbo, brotli, zlib, xxHash, libcrypto); what it ships only
-# as a shared library (oneTBB, libavif with its AV1 codecs, fmt, and the C++
-# runtime those need) is copied by `cmake --install` into
-# <prefix>/lib, which the binary finds through its $ORIGIN/../lib rpath. The
+# libpng, libjpeg-turbo, brotli, zlib, xxHash, libcrypto, hiredis); what it
+# ships only as a shared library (oneTBB, libavif with its AV1 codecs, fmt,
+# and the C++ runtime those need) is copied by `cmake --install` into
+# <prefix>/lib, which the binary finds through its $ORIGIN/../lib rpath.
+# libcurl is bundled too, though Debian has a libcurl.a: that archive needs
+# nghttp2, libidn2, librtmp, libssh2, libpsl, GSSAPI and LDAP, which Debian
+# ships shared only, so a static libcurl would bundle them all the same. The
 # C++ runtime is bundled, not linked statically: the bundled libtbb/libavif
 # need libstdc++.so, and one process must not hold two copies of it.
 # `ldd <prefix>/bin/assetpipe` then names nothing outside glibc and <prefix>/lib.
@@ -58,6 +61,7 @@ assetpipe_link_static(PkgConfig::BROTLIENC libbrotli-dev brotlienc brotlicommon 
 assetpipe_link_static(PkgConfig::BROTLIDEC libbrotli-dev brotlidec brotlicommon)
 assetpipe_link_static(PkgConfig::XXHASH libxxhash-dev xxhash)
 assetpipe_link_static(OpenSSL::Crypto libssl-dev crypto -ldl Threads::Threads)
+assetpipe_link_static(PkgConfig::HIREDIS libhiredis-dev hiredis)
 # The compile steps are the default build's (only the link differs), so a
 # shared compiler cache serves both.
 
@@ -68,7 +72,12 @@ function(assetpipe_portable_executable target)
   set_target_properties(${target} PROPERTIES
     BUILD_WITH_INSTALL_RPATH ON
     INSTALL_RPATH "${ASSETPIPE_PORTABLE_RPATH}")
-  target_link_options(${target} PRIVATE -Wl,--disable-new-dtags)
+  # --exclude-libs: the symbols of the static archives stay private to the
+  # binary. The bundled libcurl loads its own libcrypto.so, libz.so and
+  # libbrotlidec.so; were the binary's static copies exported, the loader
+  # would bind some of libcurl's (and libssl's) calls to them and others to
+  # the shared copies, mixing two OpenSSL states in one connection.
+  target_link_options(${target} PRIVATE -Wl,--disable-new-dtags -Wl,--exclude-libs,ALL)
   install(TARGETS ${target} RUNTIME DESTINATION bin)
   install(CODE "set(ASSETPIPE_BUNDLE_EXECUTABLE \"\${CMAKE_INSTALL_PREFIX}/bin/$<TARGET_FILE_NAME:${target}>\")")
   install(SCRIPT ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/PortableBundle.cmake)

@@ -336,9 +336,9 @@ TEST_F(CacheRemoteHttp, HungServerIsAFailureWithinTheRequestTimeout) {
 
 TEST_F(CacheRemoteHttp, SendsTheHeaderAndA401IsAFailure) {
   std::string key = key_for("secure");
-  {
+  for (std::string header : {"Authorization: Bearer t", "Authorization: Bearer t\r\n"}) {
     auto s = settings("/secure");
-    s.header = "Authorization: Bearer t";
+    s.header = header;
     auto store = open_or_die(s);
     auto put = store->put(key, "secret bytes");
     ASSERT_TRUE(put) << put.error();
@@ -477,7 +477,7 @@ TEST_F(CacheRemoteRedis, TheDbNumberSelectsAnotherDb) {
 }
 
 TEST_F(CacheRemoteRedis, PasswordAndUserAuthAndAWrongPasswordIsAFailure) {
-  RedisServer redis({"--requirepass", "pw", "--user", "alice on >secret ~* &* +@all"});
+  RedisServer redis({"--requirepass", "pw", "--user", "alice", "on", ">secret", "~*", "&*", "+@all"});
   int port = redis.port();
   std::string key = key_for("auth");
   auto store = open_or_die(settings(fmt::format("redis://:pw@127.0.0.1:{}", port)));
@@ -504,6 +504,36 @@ TEST_F(CacheRemoteRedis, PasswordAndUserAuthAndAWrongPasswordIsAFailure) {
     EXPECT_FALSE(bad->put(key, "x")) << url;
   }
   EXPECT_EQ(raw_get(port, 0, "assetpipe:" + key), std::nullopt);  // raw_get has no password
+}
+
+TEST_F(CacheRemoteRedis, APasswordWithReservedCharactersIsPercentEncoded) {
+  RedisServer redis({"--requirepass", "p@ss:w/rd"});
+  auto store =
+      open_or_die(settings(fmt::format("redis://:p%40ss%3Aw%2Frd@127.0.0.1:{}", redis.port())));
+  auto put = store->put(key_for("encoded"), "encoded");
+  ASSERT_TRUE(put) << put.error();
+  auto got = store->get(key_for("encoded"));
+  ASSERT_TRUE(got && got->has_value()) << (got ? "a miss" : got.error());
+  EXPECT_EQ(got->value(), "encoded");
+}
+
+TEST_F(CacheRemoteRedis, APooledConnectionTheServerClosedIsReplacedNotAFailure) {
+  RedisServer redis;
+  auto store = open_or_die(settings(fmt::format("redis://127.0.0.1:{}/4", redis.port())));
+  ASSERT_TRUE(store->put(key_for("kept"), "kept"));  // its connection is now in the pool
+  // The server drops every other client, as after an idle timeout.
+  redisContext* c = redisConnect("127.0.0.1", redis.port());
+  ASSERT_TRUE(c && !c->err);
+  auto* killed = static_cast<redisReply*>(redisCommand(c, "CLIENT KILL TYPE normal"));
+  ASSERT_TRUE(killed);
+  EXPECT_EQ(killed->type, REDIS_REPLY_INTEGER);
+  EXPECT_GE(killed->integer, 1);
+  freeReplyObject(killed);
+  redisFree(c);
+  auto got = store->get(key_for("kept"));
+  ASSERT_TRUE(got) << got.error();
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ(got->value(), "kept");
 }
 
 TEST_F(CacheRemoteRedis, StoppedServerIsAFailureWithinTheTimeout) {
@@ -568,6 +598,22 @@ TEST(CacheRemoteOpen, RefusesWhatIsNotAnHttpOrRedisUrl) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().find("hunter2"), std::string::npos) << r.error();
   EXPECT_NE(r.error().find("ftp://user:***@host/x"), std::string::npos) << r.error();
+}
+
+TEST(CacheRemoteOpen, RefusesAHeaderThatIsNotOneLineWithoutShowingIt) {
+  for (std::string header : {"Authorization: Bearer s3cret\r\nX-Other: 1", "Bearer s3cret"}) {
+    RemoteSettings s;
+    s.url = "http://127.0.0.1:1/prefix";
+    s.header = header;
+    auto r = cache::open_remote(s);
+    ASSERT_FALSE(r) << header;
+    EXPECT_NE(r.error().find("one header line"), std::string::npos) << r.error();
+    EXPECT_EQ(r.error().find("s3cret"), std::string::npos) << r.error();
+  }
+  RemoteSettings s;
+  s.url = "http://127.0.0.1:1/prefix";
+  s.header = "Authorization: Bearer s3cret\n";  // as read from a file: the newline is dropped
+  EXPECT_TRUE(cache::open_remote(s));
 }
 
 TEST(CacheRemoteOpen, AcceptsEachFormWithoutConnecting) {

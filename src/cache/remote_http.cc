@@ -94,7 +94,11 @@ class HttpStorage final : public Storage {
     // "Expect: 100-continue" would cost every PUT a round trip (or a second
     // of waiting on servers that ignore it); the entries are small.
     headers_ = curl_slist_append(headers_, "Expect:");
-    if (!settings_.header.empty()) headers_ = curl_slist_append(headers_, settings_.header.c_str());
+    // One header line: a trailing newline (from a file or an environment
+    // variable) would end the request's headers early.
+    std::string header = settings_.header;
+    while (!header.empty() && (header.back() == '\n' || header.back() == '\r')) header.pop_back();
+    if (!header.empty()) headers_ = curl_slist_append(headers_, header.c_str());
   }
 
   ~HttpStorage() override {
@@ -120,8 +124,10 @@ class HttpStorage final : public Storage {
     // store evicts them on its own): a plain miss, rebuilt and put again.
     if (content->status == 404) return std::optional<std::string>{};
     if (content->body.size() != size || sha256_hex(content->body) != digest) {
-      std::lock_guard<std::mutex> lock(mu_);
-      bad_contents_.insert(digest);
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        bad_contents_.insert(digest);
+      }
       return corrupt(key);
     }
     return std::optional<std::string>{std::move(content->body)};
@@ -133,9 +139,8 @@ class HttpStorage final : public Storage {
     std::string cas = base_ + "/cas/" + digest;
     // Contents are addressed by their digest: when the server has them
     // already (the same bytes from another key or another build), they are
-    // not sent again.
-    // Except contents this store read as corrupt: the rebuilt entry's bytes
-    // then replace them, else the entry would stay a miss for good.
+    // not sent again. Except contents this store read as corrupt: the
+    // rebuilt entry's bytes replace them, else the entry would stay a miss.
     bool known_bad = false;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -288,6 +293,15 @@ util::Result<std::unique_ptr<Storage>> open_http_remote(const RemoteSettings& se
         "--remote-cache URL: {} names no host; give http(s)://host/prefix or "
         "redis://host:port/db",
         redact_url(settings.url)));
+  }
+  std::string header = settings.header;
+  while (!header.empty() && (header.back() == '\n' || header.back() == '\r')) header.pop_back();
+  if (header.find_first_of("\r\n") != std::string::npos ||
+      (!header.empty() && header.find(':') == std::string::npos)) {
+    // Not the header itself: it holds a secret.
+    return util::fail(
+        "remote cache header (ASSETPIPE_REMOTE_CACHE_HEADER): give one header line, like "
+        "\"Authorization: Bearer TOKEN\"");
   }
   return std::unique_ptr<Storage>(std::make_unique<HttpStorage>(settings));
 }

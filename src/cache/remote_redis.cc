@@ -128,50 +128,75 @@ class RedisStorage final : public Storage {
   RedisStorage& operator=(const RedisStorage&) = delete;
 
   util::Result<std::optional<std::string>> get(const std::string& key) override {
-    util::NoSigpipe no_sigpipe;
     std::string name = "assetpipe:" + key;
-    auto c = acquire();
-    if (!c) return util::fail(c.error());
-    Reply r(static_cast<redisReply*>(redisCommand(*c, "GET %b", name.data(), name.size())));
-    auto checked = check(*c, r.get(), "GET");
-    if (!checked) return util::fail(checked.error());
-    release(*c);
-    if (r->type == REDIS_REPLY_NIL) return std::optional<std::string>{};
-    if (r->type != REDIS_REPLY_STRING) {
+    auto r = run("GET", [&](redisContext* c) {
+      return redisCommand(c, "GET %b", name.data(), name.size());
+    });
+    if (!r) return util::fail(r.error());
+    if ((*r)->type == REDIS_REPLY_NIL) return std::optional<std::string>{};
+    if ((*r)->type != REDIS_REPLY_STRING) {
       return util::fail(fmt::format("{}: GET answered a reply of type {}, not a string; check that "
                                     "the URL names a Redis server",
-                                    describe(), r->type));
+                                    describe(), (*r)->type));
     }
-    return std::optional<std::string>{std::string(r->str, r->len)};
+    return std::optional<std::string>{std::string((*r)->str, (*r)->len)};
   }
 
   util::Result<util::Ok> put(const std::string& key, std::string_view value) override {
-    util::NoSigpipe no_sigpipe;
     std::string name = "assetpipe:" + key;
-    auto c = acquire();
-    if (!c) return util::fail(c.error());
-    Reply r(static_cast<redisReply*>(
-        redisCommand(*c, "SET %b %b", name.data(), name.size(), value.data(), value.size())));
-    auto checked = check(*c, r.get(), "SET");
-    if (!checked) return util::fail(checked.error());
-    release(*c);
+    auto r = run("SET", [&](redisContext* c) {
+      return redisCommand(c, "SET %b %b", name.data(), name.size(), value.data(), value.size());
+    });
+    if (!r) return util::fail(r.error());
     return util::Ok{};
   }
 
   std::string describe() const override { return "remote cache " + redact_url(settings_.url); }
 
  private:
+  static bool timed_out(const redisContext* c, int err) {
+    // hiredis reports a read timeout as an I/O error with EAGAIN.
+    return c->err == REDIS_ERR_IO && (err == EAGAIN || err == EWOULDBLOCK);
+  }
+
+  // One command, on a context of the pool, given back after a good reply.
+  // A pooled connection that the server closed since (it restarted, or a
+  // proxy dropped idle clients) fails at once: the command is then sent once
+  // more on a new connection. Not after a timeout: that would double the wait.
+  template <typename Send>
+  util::Result<Reply> run(const char* command, Send send) {
+    util::NoSigpipe no_sigpipe;
+    for (int attempt = 0;; ++attempt) {
+      bool pooled = false;
+      auto c = acquire(pooled);
+      if (!c) return util::fail(c.error());
+      Reply r(static_cast<redisReply*>(send(*c)));
+      int err = errno;
+      if (!r && pooled && attempt == 0 && !timed_out(*c, err)) {
+        redisFree(*c);
+        continue;
+      }
+      errno = err;
+      auto checked = check(*c, r.get(), command);
+      if (!checked) return util::fail(checked.error());
+      release(*c);
+      return r;
+    }
+  }
+
   // A context to use alone until release(): an idle one, else a new one,
   // connected, authenticated and on the right db.
-  util::Result<redisContext*> acquire() {
+  util::Result<redisContext*> acquire(bool& pooled) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (!idle_.empty()) {
         redisContext* c = idle_.back();
         idle_.pop_back();
+        pooled = true;
         return c;
       }
     }
+    pooled = false;
     redisContext* c = redisConnectWithTimeout(address_.host.c_str(), address_.port,
                                               to_timeval(settings_.connect_timeout));
     if (!c) return util::fail(describe() + ": cannot allocate a Redis connection");
@@ -190,13 +215,13 @@ class RedisStorage final : public Storage {
               ? redisCommand(c, "AUTH %b", address_.password.data(), address_.password.size())
               : redisCommand(c, "AUTH %b %b", address_.user.data(), address_.user.size(),
                              address_.password.data(), address_.password.size())));
-      auto checked = check(c, r.get(), "AUTH");
-      if (!checked) return util::fail(checked.error() + " (check the URL's user and password)");
+      auto checked = check(c, r.get(), "AUTH", "check the URL's user and password");
+      if (!checked) return util::fail(checked.error());
     }
     if (address_.db != 0) {
       Reply r(static_cast<redisReply*>(redisCommand(c, "SELECT %d", address_.db)));
-      auto checked = check(c, r.get(), "SELECT");
-      if (!checked) return util::fail(checked.error() + " (check the URL's db number)");
+      auto checked = check(c, r.get(), "SELECT", "check the URL's db number");
+      if (!checked) return util::fail(checked.error());
     }
     return c;
   }
@@ -216,13 +241,15 @@ class RedisStorage final : public Storage {
   // context back); otherwise the context is freed (after an I/O error or a
   // timeout hiredis cannot use it again, and an error reply means the
   // connection is not set up as it should be) and the failure says why.
-  util::Result<util::Ok> check(redisContext* c, const redisReply* r, const char* command) {
-    int err = errno;  // hiredis reports a read timeout as an I/O error with EAGAIN
+  // `hint` says what to check after an error reply.
+  util::Result<util::Ok> check(redisContext* c, const redisReply* r, const char* command,
+                               const char* hint = "") {
+    int err = errno;
     if (!r) {
       std::string why = c->errstr[0] ? c->errstr : "no reply";
-      bool timed_out = c->err == REDIS_ERR_IO && (err == EAGAIN || err == EWOULDBLOCK);
+      bool late = timed_out(c, err);
       redisFree(c);
-      if (timed_out) {
+      if (late) {
         return util::fail(fmt::format(
             "{}: {} got no answer within {} ms (check that the server is up and not overloaded)",
             describe(), command, settings_.request_timeout.count()));
@@ -233,7 +260,8 @@ class RedisStorage final : public Storage {
     if (r->type == REDIS_REPLY_ERROR) {
       std::string why(r->str, r->len);
       redisFree(c);
-      return util::fail(fmt::format("{}: {} answered an error: {}", describe(), command, why));
+      return util::fail(fmt::format("{}: {} answered an error: {}{}", describe(), command, why,
+                                    *hint ? fmt::format(" ({})", hint) : ""));
     }
     return util::Ok{};
   }

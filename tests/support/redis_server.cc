@@ -24,13 +24,23 @@ namespace {
 
 constexpr const char* kRedisServer = "/usr/bin/redis-server";
 
-bool accepts(int port) {
+// True when the server answers a PING (+PONG, or -NOAUTH with a password):
+// redis-server listens before it reads its ACL, and may still exit on a bad one.
+bool answers(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = htons(static_cast<uint16_t>(port));
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  bool ok = false;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    timeval tv{2, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    const char ping[] = "PING\r\n";
+    char c = 0;
+    ok = ::send(fd, ping, sizeof ping - 1, MSG_NOSIGNAL) == sizeof ping - 1 &&
+         ::recv(fd, &c, 1, 0) == 1 && (c == '+' || c == '-');
+  }
   ::close(fd);
   return ok;
 }
@@ -91,7 +101,7 @@ bool RedisServer::try_start() {
       log_ = read(log);
       return false;
     }
-    if (accepts(port_)) return true;
+    if (answers(port_)) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   log_ = read(log);
