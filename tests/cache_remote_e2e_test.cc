@@ -255,7 +255,7 @@ TEST_F(CacheRemoteE2E, ThreeShardsThenAMergeThatRedoesNoPureWork) {
     auto pos = r.out.find("work of ");
     ASSERT_NE(pos, std::string::npos) << r.out;
     shard_files += std::stoull(r.out.substr(pos + 8));
-    auto of = r.out.find(" of ", pos);
+    auto of = r.out.find(" of ", pos + 8);
     ASSERT_NE(of, std::string::npos) << r.out;
     files = std::stoull(r.out.substr(of + 4));
   }
