@@ -101,3 +101,20 @@ TEST(ScanCss, EscapedUrlFunctionName) {
   auto r = scan_css(R"(a{background:u\72l(x.png)})");
   EXPECT_EQ(urls(r), V{"x.png"});
 }
+
+// --preload: the urls of an @font-face rule's src carry the rule's number;
+// url()s elsewhere (other properties of the rule, other rules) carry none.
+TEST(ScanCss, FontFaceSrcUrlsAreNumberedByRule) {
+  auto r = scan_css(R"(@font-face { font-family: A; src: url(a.woff2) format("woff2"),
+  url("a.woff") format('woff'); unicode-range: U+0-FF; }
+body { background: url(bg.png); src: url(not-a-font.woff2) }
+@media screen { @FONT-FACE { font-family: B; SRC: local(B), url(b.ttf) } }
+@font-face{src:url(c.woff2)}
+.x { background-image: url(after.png) }
+@import url(late.css);)");
+  EXPECT_EQ(urls(r), (V{"a.woff2", "a.woff", "bg.png", "not-a-font.woff2", "b.ttf", "c.woff2",
+                        "after.png", "late.css"}));
+  std::vector<uint32_t> rules;
+  for (const auto& ref : r.refs) rules.push_back(ref.font_face);
+  EXPECT_EQ(rules, (std::vector<uint32_t>{1, 1, 0, 0, 2, 3, 0, 0}));
+}

@@ -48,6 +48,11 @@ struct Reference {
   RefKind kind = RefKind::Resource;
   // A JS module specifier: bare names ("react") are package names, not paths.
   bool module_specifier = false;
+  // JS: an import() call (kind Import), not a static import/export ... from.
+  bool dynamic = false;
+  // CSS: a url() of an @font-face rule's `src` declaration: the rule's number
+  // in the file (1, 2, ...; the urls of one rule share it), else 0.
+  uint32_t font_face = 0;
 };
 
 struct ScanResult {
