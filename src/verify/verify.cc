@@ -597,6 +597,13 @@ class Verifier {
           a.variants.push_back(std::move(iv));
         }
       }
+      // --preload: the page's Link headers.
+      if (e.contains("preload") && e["preload"].is_array()) {
+        for (auto& p : e["preload"]) {
+          if (!p.is_object()) continue;
+          a.preloads.push_back({str(p, "file"), str(p, "href"), str(p, "as"), str(p, "type")});
+        }
+      }
       auto encodings = [&](const std::string& file) {
         std::vector<Encoding> out;
         if (in_tree(file + ".br")) out.push_back({"br", ".br", ""});
