@@ -436,8 +436,13 @@ TEST(HtmlEnhanceEndToEnd, PreloadLinksAndLinkHeaders) {
   EXPECT_EQ(html.find("modulepreload\" href=\"/" + file("js/app.js")), std::string::npos);
 
   ASSERT_EQ(manifest["index.html"]["preload"].size(), 4u) << manifest["index.html"].dump();
+  auto sri = [&](const std::string& logical) { return util::sri_sha384(read(out / file(logical))); };
   EXPECT_EQ(manifest["index.html"]["preload"][0],
-            (nlohmann::json{{"file", file("js/a.js")}, {"href", "/" + file("js/a.js")}, {"as", "script"}}));
+            (nlohmann::json{{"file", file("js/a.js")},
+                            {"href", "/" + file("js/a.js")},
+                            {"as", "script"},
+                            {"integrity", sri("js/a.js")}}));
+  EXPECT_FALSE(manifest["index.html"]["preload"][3].contains("integrity"));
   EXPECT_EQ(manifest["index.html"]["preload"][3]["type"], "font/woff2");
 
   std::string conf = read(out / ".assetpipe/nginx/server.conf");
@@ -445,13 +450,20 @@ TEST(HtmlEnhanceEndToEnd, PreloadLinksAndLinkHeaders) {
   ASSERT_NE(loc, std::string::npos) << conf;
   std::string block = conf.substr(loc, conf.find("\n}\n", loc) - loc);
   EXPECT_NE(block.find("add_header Cache-Control \"no-cache\";"), std::string::npos) << block;
-  EXPECT_NE(block.find("    add_header Link \"</" + file("js/a.js") + ">; rel=modulepreload\" always;\n"),
+  // With --sri the header asks for what the <link> asks for (else Chromium,
+  // which preloads from the header first, fetches the module again).
+  auto module = [&](const std::string& logical) {
+    return "</" + file(logical) + ">; rel=modulepreload; crossorigin=anonymous; integrity=\"" +
+           sri(logical) + "\"";
+  };
+  EXPECT_NE(block.find("    add_header Link \"</" + file("js/a.js") +
+                       ">; rel=modulepreload; crossorigin=anonymous; integrity=\\\"" + sri("js/a.js") +
+                       "\\\"\" always;\n"),
             std::string::npos)
       << block;
 
-  std::string links = "</" + file("js/a.js") + ">; rel=modulepreload, </" + file("js/c.js") +
-                      ">; rel=modulepreload, </" + file("js/b.js") + ">; rel=modulepreload, </" +
-                      file("fonts/body.woff2") +
+  std::string links = module("js/a.js") + ", " + module("js/c.js") + ", " + module("js/b.js") +
+                      ", </" + file("fonts/body.woff2") +
                       ">; rel=preload; as=font; type=\"font/woff2\"; crossorigin";
   NginxServer server({out, out / ".assetpipe/nginx", ""});
   for (const char* url : {"/index.html", "/"}) {

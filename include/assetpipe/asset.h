@@ -51,6 +51,7 @@ struct Preload {
   std::string href;  // the URL the page and the header give for it
   std::string as;    // "script" (rel=modulepreload) or "font" (rel=preload as=font)
   std::string type;  // a font's MIME type ("font/woff2"), else ""
+  std::string integrity;  // --sri, a module: its "sha384-...", else ""
 };
 
 // What the manifests, the report and the nginx snippets need of a file's

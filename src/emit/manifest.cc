@@ -48,6 +48,7 @@ std::string manifest_json(const std::vector<Asset>& assets,
       for (const Preload& p : a.preloads) {
         nlohmann::json x = {{"file", p.file}, {"href", p.href}, {"as", p.as}};
         if (!p.type.empty()) x["type"] = p.type;
+        if (!p.integrity.empty()) x["integrity"] = p.integrity;
         list_of.push_back(std::move(x));
       }
       e["preload"] = std::move(list_of);

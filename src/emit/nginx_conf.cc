@@ -80,6 +80,12 @@ std::string link_header(const Preload& p) {
     if (!p.type.empty()) out += fmt::format("; type=\"{}\"", p.type);
     return out + "; crossorigin";
   }
+  // With the <link>'s integrity (--sri): a browser that preloads from the
+  // header would otherwise fetch the module again for the <link>.
+  if (!p.integrity.empty()) {
+    return fmt::format("<{}>; rel=modulepreload; crossorigin=anonymous; integrity=\"{}\"", p.href,
+                       p.integrity);
+  }
   return fmt::format("<{}>; rel=modulepreload", p.href);
 }
 

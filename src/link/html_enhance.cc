@@ -190,7 +190,13 @@ class Enhancer {
     for (const PreloadCandidate* c : list) {
       auto href = attribute_value(c->preload.href);
       if (!href) continue;
-      out_.preloads.push_back(c->preload);
+      Preload& p = out_.preloads.emplace_back(c->preload);
+      // The header's preload must ask for what the <link> asks for (a
+      // browser fetches it from the header first: with another integrity,
+      // the <link> fetches the file again).
+      if (c->preload.as != "font" && options_.sri && c->immutable && c->digests) {
+        p.integrity = c->digests->sha384;
+      }
       if (preloaded_.count(c->target)) continue;
       if (c->preload.as == "font") {
         links += "<link rel=\"preload\" href=" + *href + " as=\"font\"";
@@ -198,8 +204,8 @@ class Enhancer {
         links += " crossorigin>";
       } else {
         links += "<link rel=\"modulepreload\" href=" + *href;
-        if (options_.sri && c->immutable && c->digests) {
-          links += fmt::format(" integrity=\"{}\" crossorigin=\"anonymous\"", c->digests->sha384);
+        if (!p.integrity.empty()) {
+          links += fmt::format(" integrity=\"{}\" crossorigin=\"anonymous\"", p.integrity);
         }
         links += ">";
       }

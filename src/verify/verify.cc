@@ -601,7 +601,8 @@ class Verifier {
       if (e.contains("preload") && e["preload"].is_array()) {
         for (auto& p : e["preload"]) {
           if (!p.is_object()) continue;
-          a.preloads.push_back({str(p, "file"), str(p, "href"), str(p, "as"), str(p, "type")});
+          a.preloads.push_back(
+              {str(p, "file"), str(p, "href"), str(p, "as"), str(p, "type"), str(p, "integrity")});
         }
       }
       auto encodings = [&](const std::string& file) {
