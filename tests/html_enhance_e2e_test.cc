@@ -484,5 +484,51 @@ TEST(HtmlEnhanceEndToEnd, PreloadLinksAndLinkHeaders) {
   }
 }
 
+
+// --picture in CSS: a single-layer background of a JPEG with kept variants
+// gets a background-image: image-set() declaration after it naming each
+// variant (which exists and is that format) and the image, typed; the plain
+// declaration stays before it; other url()s are left alone; nothing without
+// --picture.
+TEST(HtmlEnhanceEndToEnd, PictureWritesImageSetInStyleSheets) {
+  TempDir dir;
+  fs::path in = dir / "in";
+  write(in / "index.html", "<link rel=\"stylesheet\" href=\"css/site.css\"><div class=hero></div>\n");
+  write(in / "css/site.css",
+        ".hero { background: url(../img/hero.jpg) center / cover no-repeat; color: red; }\n"
+        ".two { background: url(../img/hero.jpg), url(../img/hero.jpg); }\n"
+        ".border { border-image: url(\"../img/hero.jpg\") 30; }\n");
+  write(in / "img/hero.jpg", write_jpeg(photo(320, 200)));
+  ASSERT_EQ(build(in, dir / "plain", {}).exit_code, 0);
+  auto plain_manifest = nlohmann::json::parse(read(dir / "plain/.assetpipe/manifest.json"))["assets"];
+  EXPECT_EQ(read(dir / "plain" / plain_manifest["css/site.css"]["file"].get<std::string>())
+                .find("image-set"),
+            std::string::npos);
+
+  RunResult r = build(in, dir / "out", {"--picture"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  fs::path out = dir / "out";
+  auto manifest = nlohmann::json::parse(read(out / ".assetpipe/manifest.json"))["assets"];
+  std::string img = manifest["img/hero.jpg"]["file"];  // img/hero.<hash>.jpg
+  std::string name = img.substr(4);
+  std::string css = read(out / manifest["css/site.css"]["file"].get<std::string>());
+  std::string set;
+  for (std::string f : {"avif", "webp"}) {
+    if (!manifest["img/hero.jpg"]["variants"][f].contains("file")) continue;
+    set += "url(../img/" + name + "." + f + ") type(\"image/" + f + "\"), ";
+    // The variant named is there, in that format.
+    std::string bytes = read(out / (img + "." + f));
+    EXPECT_EQ(f == "avif" ? decode_avif(bytes).pixels.width : decode_webp(bytes).pixels.width, 320);
+  }
+  ASSERT_FALSE(set.empty()) << manifest["img/hero.jpg"].dump();
+  set += "url(../img/" + name + ") type(\"image/jpeg\")";
+  EXPECT_NE(css.find(".hero { background: url(../img/" + name +
+                     ") center / cover no-repeat;background-image:image-set(" + set + "); color: red; }"),
+            std::string::npos)
+      << css;
+  EXPECT_EQ(css.find("image-set"), css.rfind("image-set")) << "only the single-layer background";
+  EXPECT_NE(css.find(".border { border-image: url(\"../img/" + name + "\") 30; }"), std::string::npos);
+}
+
 }  // namespace
 

@@ -30,6 +30,7 @@ class CssScanner {
 
   ScanResult run() {
     while (i_ < s_.size()) step();
+    end_declaration();
     return std::move(result_);
   }
 
@@ -47,6 +48,9 @@ class CssScanner {
   int font_face_depth_ = 0;             // blocks open inside it
   bool declaration_start_ = true;       // the next ident may be a property name
   std::string property_;                // the current declaration's property (lowercase)
+  size_t declaration_begin_ = 0;        // where the current declaration (or prelude) starts
+  bool declaration_comma_ = false;      // a ',' outside functions in it
+  std::vector<size_t> declaration_urls_;  // refs of url()s outside other functions in it
 
   bool valid_escape(size_t at) const {
     return at + 1 < s_.size() && s_[at] == '\\' && !is_newline(s_[at + 1]);
@@ -188,6 +192,8 @@ class CssScanner {
     if (in_font_face_ != 0 && font_face_depth_ == 0 && property_ == "src" && kind == RefKind::Resource) {
       r.font_face = in_font_face_;
     }
+    bool top_level = functions_.empty() || (functions_.size() == 1 && functions_[0] == "url");
+    if (kind == RefKind::Resource && top_level) declaration_urls_.push_back(result_.refs.size());
     result_.refs.push_back(std::move(r));
   }
 
@@ -272,8 +278,27 @@ class CssScanner {
     declaration_start_ = false;
   }
 
+  // At the end of a declaration (or of a prelude, or of the file): the
+  // url() of a single-layer background declaration is marked.
+  void end_declaration() {
+    if (declaration_urls_.size() == 1 && !declaration_comma_ &&
+        (property_ == "background" || property_ == "background-image")) {
+      Reference& r = result_.refs[declaration_urls_[0]];
+      r.background_end = static_cast<uint32_t>(base_ + i_);
+      std::string text;
+      for (char c : s_.substr(declaration_begin_, i_ - declaration_begin_)) {
+        if (!is_space(c)) text.push_back(lower(c));
+      }
+      r.background_important = text.find("!important") != std::string::npos;
+    }
+    declaration_urls_.clear();
+    declaration_comma_ = false;
+    declaration_begin_ = i_ + 1;
+  }
+
   // At ';', '{' or '}'.
   void end_of_statement(char c) {
+    end_declaration();
     functions_.clear();
     import_prelude_ = false;
     namespace_prelude_ = false;
@@ -320,6 +345,7 @@ class CssScanner {
     if (starts_ident(i_)) return ident_like();
     if (c == '(') functions_.emplace_back();
     if (c == ')' && !functions_.empty()) functions_.pop_back();
+    if (c == ',' && functions_.empty()) declaration_comma_ = true;
     if (c == ';' || c == '{' || c == '}') {
       end_of_statement(c);
     } else if (!is_space(c)) {

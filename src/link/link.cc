@@ -201,8 +201,8 @@ class Linker::Impl {
         continue;
       }
       Link l;
-      l.ref = Reference{ref.url.trimmed(), ref.kind, ref.module_specifier, ref.dynamic,
-                        ref.font_face};
+      l.ref = ref;
+      l.ref.url = ref.url.trimmed();
       if (auto t = resolve_one(a, where, l, folder)) {
         l.target = l.named = *t;
         l.map_comment = ref.kind == RefKind::SourceMap && assets_[*t].kind == FileKind::SourceMap &&
@@ -616,11 +616,70 @@ class Linker::Impl {
     return out;
   }
 
+  // --picture in a style sheet: after a single-layer `background` or
+  // `background-image` declaration whose image is a JPEG/PNG with kept
+  // AVIF/WebP variants, `background-image: image-set(url(<avif>)
+  // type("image/avif"), url(<webp>) type("image/webp"), url(<image>)
+  // type("image/jpeg"))` (the formats kept), so browsers that know
+  // image-set() with type() pick a format (whatever a CDN caches) and the
+  // others keep the plain declaration before it. Not in a bundler-
+  // fingerprinted file that keeps its name (its bytes must not change).
+  std::vector<Edit> image_set_edits(size_t m) {
+    std::vector<Edit> out;
+    const Asset& a = assets_[m];
+    if (!options_.picture || a.kind != FileKind::Css || (!renamed_[m] && !a.entry)) return out;
+    std::string_view doc = a.bytes;
+    for (const auto& l : links_[m]) {
+      if (l.ref.background_end == 0 || l.map_comment || l.to_map || l.ref.url.raw.empty()) continue;
+      const Asset& t = assets_[l.target];
+      if (t.kind != FileKind::Jpeg && t.kind != FileKind::Png) continue;
+      std::vector<std::string> formats;
+      for (std::string_view f : {"avif", "webp"}) {
+        for (const auto& v : t.variants) {
+          if (v.format == f && v.skipped.empty()) formats.emplace_back(f);
+        }
+      }
+      if (formats.empty()) continue;
+      // The URL as it will be written (raw, as in the file), and its quotes.
+      size_t begin = l.ref.url.raw.front(), end = l.ref.url.raw.back();
+      std::string written;
+      size_t path_end;
+      if (auto e = edit_for(m, l)) {
+        written = std::string(doc.substr(begin, e->offset - begin)) + e->replacement;
+        path_end = written.size();
+        size_t after = e->offset + e->old_length;
+        written += doc.substr(after, end - after);
+      } else {
+        written = std::string(doc.substr(begin, end - begin));
+        path_end = l.ref.url.raw[l.path_end] - begin;
+      }
+      char quote = begin > 0 && (doc[begin - 1] == '"' || doc[begin - 1] == '\'') ? doc[begin - 1] : 0;
+      auto url = [&](const std::string& u) {
+        return quote ? fmt::format("url({}{}{})", quote, u, quote) : fmt::format("url({})", u);
+      };
+      std::string set;
+      for (const auto& f : formats) {
+        set += fmt::format("{} type(\"image/{}\"), ",
+                           url(written.substr(0, path_end) + "." + f + written.substr(path_end)), f);
+      }
+      set += fmt::format("{} type(\"{}\")", url(written),
+                         t.kind == FileKind::Png ? "image/png" : "image/jpeg");
+      out.push_back(Edit{l.ref.background_end, 0,
+                         fmt::format(";background-image:image-set({}){}", set,
+                                     l.ref.background_important ? "!important" : "")});
+    }
+    return out;
+  }
+
   Rendered render(size_t m) {
     const Asset& a = assets_[m];
     Rendered r{a.bytes, a.source_map};
     std::vector<Edit> edits = edits_of(m);
     r.edits = edits.size();
+    if (std::vector<Edit> more = image_set_edits(m); !more.empty()) {
+      edits.insert(edits.end(), more.begin(), more.end());
+      edits = sorted_disjoint(std::move(edits));
+    }
     if (a.kind == FileKind::Html) {
       Enhanced more = enhance_html(a.bytes, enhance_refs(m), options_);
       edits.insert(edits.end(), more.edits.begin(), more.edits.end());
