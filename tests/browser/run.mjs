@@ -995,6 +995,72 @@ async function preloadFeature(browser, bin, tmp) {
 }
 
 // ---------------------------------------------------------------------------
+// Issue 18, item 1 in CSS: --picture writes image-set() after a background
+// declaration. Served by a plain nginx (no Accept negotiation), Chromium
+// takes the AVIF from the style sheet; the element shows the image as the
+// build without --picture does (the JPEG), within codec loss.
+// ---------------------------------------------------------------------------
+const IMAGE_SET = 'image-set';
+
+async function imageSetFeature(browser, bin, tmp) {
+  const work = path.join(tmp, IMAGE_SET);
+  const input = path.join(work, 'in');
+  fs.mkdirSync(path.join(input, 'img'), { recursive: true });
+  await makePhoto(browser, path.join(input, 'img/photo.jpg'));
+  fs.writeFileSync(path.join(input, 'index.html'), [
+    '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">',
+    '<link rel="stylesheet" href="style.css"></head>',
+    '<body><div class="hero"></div></body></html>', ''].join('\n'));
+  fs.writeFileSync(path.join(input, 'style.css'), 'body { margin: 0; }\n'
+    + '.hero { width: 640px; height: 400px; background: url(img/photo.jpg) center / cover no-repeat; }\n');
+  const env = { env: { ...process.env, NO_COLOR: '1' } };
+  const outputs = { plain: path.join(work, 'out-plain'), picture: path.join(work, 'out-picture') };
+  await runAsync(bin, ['build', input, '-o', outputs.plain], env);
+  await runAsync(bin, ['build', input, '-o', outputs.picture, '--picture'], env);
+  const manifest = JSON.parse(fs.readFileSync(path.join(outputs.picture, '.assetpipe/manifest.json'), 'utf8')).assets;
+  const photo = manifest['img/photo.jpg'];
+  const problems = [];
+  const seen = {};
+  for (const [side, output] of Object.entries(outputs)) {
+    const nginx = new Nginx(path.join(work, `nginx-${side}`), { input: output, output, spa: false });
+    await nginx.start();
+    const origin = `http://127.0.0.1:${nginx.inPort}`; // plain: no negotiation
+    const context = await browser.createBrowserContext();
+    try {
+      const page = await context.newPage();
+      await page.setViewport(VIEWPORT);
+      const cdp = await page.createCDPSession();
+      await cdp.send('Network.enable');
+      const rec = new Recorder(page, cdp, origin);
+      await page.goto(`${origin}/`, { waitUntil: 'load', timeout: 30000 });
+      await settle(page, {});
+      const images = rec.mine('load').filter((r) => r.type === 'Image').map((r) => new URL(r.url).pathname.slice(1));
+      const shot = path.join(work, `${side}.png`);
+      await (await page.$('.hero')).screenshot({ path: shot });
+      seen[side] = { images, shot, bg: await page.evaluate(() => getComputedStyle(document.querySelector('.hero')).backgroundImage) };
+      for (const f of rec.failures('load')) problems.push(`${side}: ${f.url}: ${f.why}`);
+      for (const e of rec.errors('load')) problems.push(`${side}: console error: ${e.text}`);
+      await context.close();
+    } finally {
+      await nginx.stop();
+    }
+  }
+  const avif = `${photo.file}.avif`;
+  if (!photo.variants?.avif?.file) problems.push(`no AVIF kept: ${JSON.stringify(photo.variants)}`);
+  else if (JSON.stringify(seen.picture?.images) !== JSON.stringify([avif])) problems.push(`with --picture Chromium loaded ${JSON.stringify(seen.picture?.images)}, expected only ${avif} (background-image: ${seen.picture?.bg})`);
+  if (JSON.stringify(seen.plain?.images) !== JSON.stringify([photo.file])) problems.push(`without --picture: ${JSON.stringify(seen.plain?.images)}`);
+  if (seen.plain && seen.picture) {
+    // The same picture: AVIF against JPEG differs by codec loss only (a coarse threshold).
+    const A = PNG.sync.read(fs.readFileSync(seen.plain.shot));
+    const B = PNG.sync.read(fs.readFileSync(seen.picture.shot));
+    const n = A.width === B.width && A.height === B.height
+      ? pixelmatch(A.data, B.data, null, A.width, A.height, { threshold: 0.3 }) / (A.width * A.height) : 1;
+    if (n > 0.01) problems.push(`the background does not look the same with --picture (${(n * 100).toFixed(2)}% of the pixels differ)`);
+  }
+  return { problems, loaded: seen.picture?.images ?? [] };
+}
+
+// ---------------------------------------------------------------------------
 // Main
 // ---------------------------------------------------------------------------
 async function main() {
@@ -1011,7 +1077,7 @@ async function main() {
   const puppeteer = (await import('puppeteer-core')).default;
   ({ PNG } = await import('pngjs'));
   pixelmatch = (await import('pixelmatch')).default;
-  for (const name of only) if (name !== HTML_FEATURES && name !== PRELOAD && !SITE_LIST.some((s) => s.name === name)) die(`no site ${name}`);
+  for (const name of only) if (name !== HTML_FEATURES && name !== PRELOAD && name !== IMAGE_SET && !SITE_LIST.some((s) => s.name === name)) die(`no site ${name}`);
   for (const name of Object.keys(KNOWN_BREAKS)) if (!SITE_LIST.some((s) => s.name === name)) die(`KNOWN_BREAKS names no site: ${name}`);
 
   const t0 = Date.now();
@@ -1033,6 +1099,7 @@ async function main() {
   const results = [];
   let features = null;
   let preload = null;
+  let imageSet = null;
   try {
     if (!only.length || only.includes(HTML_FEATURES)) {
       log(`browser suite: ${HTML_FEATURES}: <picture>, srcset widths, SRI (assetpipe ${HTML_FEATURE_FLAGS.join(' ')})`);
@@ -1048,6 +1115,14 @@ async function main() {
         preload = await preloadFeature(browser, bin, tmp);
       } catch (e) {
         preload = { problems: [`ERROR ${e.stack || String(e)}`] };
+      }
+    }
+    if (!only.length || only.includes(IMAGE_SET)) {
+      log(`browser suite: ${IMAGE_SET}: a CSS background with --picture, plain nginx`);
+      try {
+        imageSet = await imageSetFeature(browser, bin, tmp);
+      } catch (e) {
+        imageSet = { problems: [`ERROR ${e.stack || String(e)}`] };
       }
     }
     const sites = SITE_LIST.filter((site) => !only.length || only.includes(site.name));
@@ -1133,6 +1208,14 @@ async function main() {
       lines.push(`\n${PRELOAD}: pass (${preload.preloads} preloads fetched by their <link>, once each; same page as without)`);
     }
   }
+  if (imageSet) {
+    if (imageSet.problems.length) {
+      ++failed;
+      lines.push(`\n${IMAGE_SET}: FAIL\n  ${imageSet.problems.join('\n  ')}`);
+    } else {
+      lines.push(`\n${IMAGE_SET}: pass (Chromium took ${imageSet.loaded.join(', ')} from image-set())`);
+    }
+  }
   for (const l of lines) log(l);
 
   log('\nPer site (failed, wrong type, console: the first visit and its interaction; bytes: encodedDataLength of CDP Network.loadingFinished, first and repeat page loads):');
@@ -1155,7 +1238,7 @@ async function main() {
   }
   log(`\nbrowser suite: ${((Date.now() - t0) / 1000).toFixed(1)} s; work folder ${keep || failed ? tmp : '(removed)'}`);
   if (!keep && !failed) fs.rmSync(tmp, { recursive: true, force: true });
-  const total = results.length * CHECKS.length + (features ? 1 : 0) + (preload ? 1 : 0);
+  const total = results.length * CHECKS.length + (features ? 1 : 0) + (preload ? 1 : 0) + (imageSet ? 1 : 0);
   const known = results.reduce((n, r) => n + Object.values(r.verdict).filter((v) => v === 'known').length, 0);
   log(`browser suite: ${known} of the checks are known breaks (KNOWN_BREAKS in tests/browser/run.mjs)`);
   log(`${total - failed} passed, ${failed} failed`);
