@@ -413,6 +413,32 @@ TEST(HtmlEnhance, PreloadWhereTheHeadEnds) {
 }
 
 
+// A module fetch before an import map makes the browser refuse the map: the
+// links go after it.
+TEST(HtmlEnhance, PreloadAfterTheImportMap) {
+  Page p;
+  p.options.preload = true;
+  p.doc =
+      "<html><head><script type=\"importmap\">{\"imports\": {\"x\": \"/x.js\"}}</script>"
+      "<link rel=stylesheet href=s.css><script type=module src=m.js></script></head></html>";
+  const Asset& m = p.file("m.js", FileKind::Js, "m", "m.1111111111.js");
+  const Asset& a = p.file("a.js", FileKind::Js, "a", "a.1111111111.js");
+  p.ref("m.js", m, "m.1111111111.js");
+  p.refs.back().preloads = {candidate(p, a, "script")};
+  std::string want = p.doc;
+  want.insert(want.find("<link rel=stylesheet"), "<link rel=\"modulepreload\" href=\"/a.1111111111.js\">");
+  EXPECT_EQ(p.result(), want);
+  // Import map after the style sheet: the links go after the map.
+  p.doc = "<head><link rel=stylesheet href=s.css><script type=importmap>{}</script>"
+          "<script type=module src=m.js></script></head>";
+  p.refs.clear();
+  p.ref("m.js", m, "m.1111111111.js");
+  p.refs.back().preloads = {candidate(p, a, "script")};
+  want = p.doc;
+  want.insert(want.find("<script type=module"), "<link rel=\"modulepreload\" href=\"/a.1111111111.js\">");
+  EXPECT_EQ(p.result(), want);
+}
+
 // The link stage hands the page what each script and style sheet needs: the
 // static imports of a module, transitively (not import(), not CSS a module
 // imports), and the fonts of @font-face rules through @import (the first

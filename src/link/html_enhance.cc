@@ -104,6 +104,10 @@ class Enhancer {
   std::set<const Asset*> preloaded_;  // targets of the page's own modulepreload/preload links
   std::optional<size_t> first_load_;  // the first <script> or <link rel=stylesheet>
   std::optional<size_t> head_end_;    // </head>
+  // After the last <script type=importmap>: a module fetch (a modulepreload
+  // too) before an import map makes the browser refuse the map.
+  bool in_importmap_ = false;
+  std::optional<size_t> importmap_end_;
 
   void insert(size_t offset, const std::string& text) {
     if (text.empty()) return;
@@ -133,6 +137,10 @@ class Enhancer {
       return;
     }
     if (tag.name == "head" && tag.closing && !head_end_) head_end_ = tag.begin;
+    if (tag.name == "script" && tag.closing && in_importmap_) {
+      in_importmap_ = false;
+      importmap_end_ = tag.end != 0 ? tag.end : tag.begin;
+    }
     if (tag.closing || tag.end == 0) return;  // an unterminated tag is left as it is
     if (tag.name == "script" || tag.name == "link") {
       const EnhanceRef* r = ref_of(tag.find(tag.name == "script" ? "src" : "href"));
@@ -151,6 +159,10 @@ class Enhancer {
   // --preload: what a <script> or <link> says of the page's loads.
   void note_load(const MarkupTag& tag, const EnhanceRef* r) {
     if (tag.name == "script") {
+      if (lower_trimmed(tag.find("type")) == "importmap") {
+        in_importmap_ = true;
+        return;
+      }
       if (!first_load_) first_load_ = tag.begin;
       if (r && lower_trimmed(tag.find("type")) == "module") module_scripts_.push_back(r);
       return;
@@ -170,7 +182,7 @@ class Enhancer {
   // scripts import statically (not the scripts themselves), then <link
   // rel=preload as=font> for the fonts of its style sheets, each once and
   // only when the page does not preload it already, in <head> before its
-  // first script or style sheet (else at its end).
+  // first script or style sheet (else at its end), and after any import map.
   void preload() {
     std::set<const Asset*> seen;
     for (const EnhanceRef* s : module_scripts_) seen.insert(s->target);
@@ -185,6 +197,7 @@ class Enhancer {
     if (list.empty()) return;
     std::optional<size_t> at = first_load_;
     if (head_end_ && (!at || *head_end_ < *at)) at = head_end_;
+    if (importmap_end_ && (!at || *at < *importmap_end_)) at = importmap_end_;
     if (!at) return;
     std::string links;
     for (const PreloadCandidate* c : list) {
