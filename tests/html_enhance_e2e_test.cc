@@ -482,6 +482,20 @@ TEST(HtmlEnhanceEndToEnd, PreloadLinksAndLinkHeaders) {
     EXPECT_EQ(h.status, 200) << p.dump();
     EXPECT_EQ(h.header("Cache-Control"), "public, max-age=31536000, immutable") << p.dump();
   }
+
+  // assetpipe verify makes the Link headers again from the manifest: an
+  // edited one is caught, and so is a preloaded file changed after the build.
+  std::string edited = conf;
+  edited.replace(edited.find("rel=modulepreload"), 17, "rel=prefetch");
+  write(out / ".assetpipe/nginx/server.conf", edited);
+  RunResult v = run_assetpipe({"verify", out.string()});
+  EXPECT_EQ(v.exit_code, 1) << v.err;
+  EXPECT_NE(v.err.find("server.conf"), std::string::npos) << v.err;
+  write(out / ".assetpipe/nginx/server.conf", conf);
+  write(out / file("js/c.js"), "export const c = 4;\n");
+  v = run_assetpipe({"verify", out.string()});
+  EXPECT_EQ(v.exit_code, 1) << v.err;
+  EXPECT_NE(v.err.find("it preloads " + file("js/c.js")), std::string::npos) << v.err;
 }
 
 
