@@ -188,20 +188,25 @@ TEST(HtmlEnhanceEndToEnd, OffByDefaultAndTheSameFromEnvironmentAndConfig) {
   EXPECT_EQ(plain.find("crossorigin"), std::string::npos);
   EXPECT_EQ(plain.find("<picture><source type="), std::string::npos);
   EXPECT_EQ(plain.find("width="), std::string::npos);
+  EXPECT_EQ(plain.find("modulepreload"), std::string::npos);
+  EXPECT_EQ(read(dir / "plain/.assetpipe/nginx/server.conf").find("add_header Link"),
+            std::string::npos);
 
   ASSERT_EQ(build(dir / "in", dir / "flags",
-                  {"--sri", "--img-dimensions", "--picture", "--image-widths", "100", "-j1"})
+                  {"--sri", "--img-dimensions", "--picture", "--image-widths", "100", "--preload", "-j1"})
                 .exit_code,
             0);
   ASSERT_EQ(build(dir / "in", dir / "env", {"-j4"},
                   {{"ASSETPIPE_SRI", "1"},
                    {"ASSETPIPE_IMG_DIMENSIONS", "true"},
                    {"ASSETPIPE_PICTURE", "1"},
-                   {"ASSETPIPE_IMAGE_WIDTHS", "100"}})
+                   {"ASSETPIPE_IMAGE_WIDTHS", "100"},
+                   {"ASSETPIPE_PRELOAD", "1"}})
                 .exit_code,
             0);
   write(dir / "assetpipe.config.json",
-        "{\"sri\": true, \"img-dimensions\": true, \"picture\": true, \"image-widths\": [100]}"
+        "{\"sri\": true, \"img-dimensions\": true, \"picture\": true, \"image-widths\": [100], "
+        "\"preload\": true}"
         "\n");
   ASSERT_EQ(build(dir / "in", dir / "config", {"--config", (dir / "assetpipe.config.json").string()})
                 .exit_code,
@@ -209,6 +214,7 @@ TEST(HtmlEnhanceEndToEnd, OffByDefaultAndTheSameFromEnvironmentAndConfig) {
   auto flags = snapshot(dir / "flags");
   EXPECT_NE(flags.at("index.html"), plain);
   EXPECT_NE(flags.at("index.html").find(".100w.jpg 100w"), std::string::npos);
+  EXPECT_NE(flags.at("index.html").find("<link rel=\"modulepreload\""), std::string::npos);
   EXPECT_TRUE(snapshot(dir / "env") == flags);  // and byte-identical at -j1 and -j4
   EXPECT_TRUE(snapshot(dir / "config") == flags);
 }
@@ -358,4 +364,185 @@ TEST(HtmlEnhanceEndToEnd, ImageWidths) {
   EXPECT_NE(manifest2["big.jpg"]["file"], file);
 }
 
+
+// --preload: a module script importing two modules, one of which imports a
+// third that the other imports too (and an import() that is not followed), a
+// style sheet with an @font-face of a woff2 and a woff: the page gets exactly
+// those three modulepreloads, once each, and the woff2's preload with
+// crossorigin, before its style sheet; --sri puts the integrity of the file
+// on disk on the modulepreloads; the manifest lists them; the snippet's
+// location of the page sends them as Link headers with its Cache-Control
+// kept, as the real nginx shows (for / and a 304 too).
+TEST(HtmlEnhanceEndToEnd, PreloadLinksAndLinkHeaders) {
+  TempDir dir;
+  fs::path in = dir / "in";
+  write(in / "index.html",
+        "<!doctype html><html><head><title>p</title>\n"
+        "<link rel=\"stylesheet\" href=\"css/site.css\">\n"
+        "<script type=\"module\" src=\"js/app.js\"></script>\n"
+        "</head><body><p>x</p></body></html>\n");
+  write(in / "js/app.js", "import { a } from './a.js';\nimport { b } from './b.js';\nconsole.log(a, b);\n");
+  write(in / "js/a.js", "import { c } from './c.js';\nexport const a = c + 1;\n");
+  write(in / "js/b.js",
+        "import { c } from './c.js';\nexport const b = c;\nexport const lazy = () => import('./lazy.js');\n");
+  write(in / "js/c.js", "export const c = 3;\n");
+  write(in / "js/lazy.js", "export default 4;\n");
+  write(in / "css/site.css",
+        "@font-face { font-family: Body; src: url(../fonts/body.woff2) format('woff2'), "
+        "url(../fonts/body.woff) format('woff'); }\nbody { font-family: Body, sans-serif; }\n");
+  write(in / "fonts/body.woff2", "not really a woff2");
+  write(in / "fonts/body.woff", "not really a woff");
+  RunResult r = build(in, dir / "out", {"--preload", "--sri"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  fs::path out = dir / "out";
+  auto manifest = nlohmann::json::parse(read(out / ".assetpipe/manifest.json"))["assets"];
+  auto file = [&](const std::string& logical) { return manifest[logical]["file"].get<std::string>(); };
+  for (const char* l : {"js/a.js", "js/b.js", "js/c.js", "fonts/body.woff2"}) {
+    EXPECT_NE(file(l), l) << "hashed";
+  }
+
+  std::string html = read(out / "index.html");
+  std::vector<Tag> tags = start_tags(html);
+  std::vector<std::string> modules, fonts;
+  size_t first_preload = tags.size(), stylesheet = tags.size();
+  for (size_t k = 0; k < tags.size(); ++k) {
+    const Tag& t = tags[k];
+    if (t.name != "link") continue;
+    const std::string& rel = t.attributes.at("rel");
+    const std::string& href = t.attributes.at("href");
+    if (rel == "stylesheet") stylesheet = std::min(stylesheet, k);
+    if (rel == "modulepreload") {
+      first_preload = std::min(first_preload, k);
+      modules.push_back(href);
+      ASSERT_EQ(href.front(), '/');
+      EXPECT_EQ(t.attributes.at("integrity"), util::sri_sha384(read(out / href.substr(1)))) << href;
+      EXPECT_EQ(t.attributes.at("crossorigin"), "anonymous");
+    }
+    if (rel == "preload") {
+      first_preload = std::min(first_preload, k);
+      fonts.push_back(href);
+      EXPECT_EQ(t.attributes.at("as"), "font");
+      EXPECT_EQ(t.attributes.at("type"), "font/woff2");
+      EXPECT_TRUE(t.attributes.count("crossorigin"));
+      EXPECT_FALSE(t.attributes.count("integrity"));  // CSS fetches the font without one
+    }
+  }
+  // Depth first in source order: a, then what a imports, then b.
+  EXPECT_EQ(modules, (std::vector<std::string>{"/" + file("js/a.js"), "/" + file("js/c.js"),
+                                               "/" + file("js/b.js")}));
+  EXPECT_EQ(fonts, std::vector<std::string>{"/" + file("fonts/body.woff2")});
+  EXPECT_LT(first_preload, stylesheet);
+  EXPECT_EQ(html.find(file("js/lazy.js")), std::string::npos);
+  EXPECT_EQ(html.find("modulepreload\" href=\"/" + file("js/app.js")), std::string::npos);
+
+  ASSERT_EQ(manifest["index.html"]["preload"].size(), 4u) << manifest["index.html"].dump();
+  auto sri = [&](const std::string& logical) { return util::sri_sha384(read(out / file(logical))); };
+  EXPECT_EQ(manifest["index.html"]["preload"][0],
+            (nlohmann::json{{"file", file("js/a.js")},
+                            {"href", "/" + file("js/a.js")},
+                            {"as", "script"},
+                            {"integrity", sri("js/a.js")}}));
+  EXPECT_FALSE(manifest["index.html"]["preload"][3].contains("integrity"));
+  EXPECT_EQ(manifest["index.html"]["preload"][3]["type"], "font/woff2");
+
+  std::string conf = read(out / ".assetpipe/nginx/server.conf");
+  size_t loc = conf.find("location = \"/index.html\" {");
+  ASSERT_NE(loc, std::string::npos) << conf;
+  std::string block = conf.substr(loc, conf.find("\n}\n", loc) - loc);
+  EXPECT_NE(block.find("add_header Cache-Control \"no-cache\";"), std::string::npos) << block;
+  // With --sri the header asks for what the <link> asks for (else Chromium,
+  // which preloads from the header first, fetches the module again).
+  auto module = [&](const std::string& logical) {
+    return "</" + file(logical) + ">; rel=modulepreload; crossorigin=anonymous; integrity=\"" +
+           sri(logical) + "\"";
+  };
+  EXPECT_NE(block.find("    add_header Link \"</" + file("js/a.js") +
+                       ">; rel=modulepreload; crossorigin=anonymous; integrity=\\\"" + sri("js/a.js") +
+                       "\\\"\" always;\n"),
+            std::string::npos)
+      << block;
+
+  std::string links = module("js/a.js") + ", " + module("js/c.js") + ", " + module("js/b.js") +
+                      ", </" + file("fonts/body.woff2") +
+                      ">; rel=preload; as=font; type=\"font/woff2\"; crossorigin";
+  NginxServer server({out, out / ".assetpipe/nginx", ""});
+  for (const char* url : {"/index.html", "/"}) {
+    HttpResponse page = server.request(url);
+    EXPECT_EQ(page.status, 200) << page.raw_head;
+    EXPECT_EQ(page.header("Link"), links) << page.raw_head;
+    EXPECT_EQ(page.header("Cache-Control"), "no-cache") << page.raw_head;
+    EXPECT_TRUE(page.body == html);
+    HttpResponse again = server.request(url, {{"If-None-Match", page.header("ETag")}});
+    EXPECT_EQ(again.status, 304) << again.raw_head;
+    EXPECT_EQ(again.header("Link"), links) << again.raw_head;
+  }
+  // Every preloaded URL is served, immutable.
+  for (const auto& p : manifest["index.html"]["preload"]) {
+    HttpResponse h = server.request(p["href"].get<std::string>());
+    EXPECT_EQ(h.status, 200) << p.dump();
+    EXPECT_EQ(h.header("Cache-Control"), "public, max-age=31536000, immutable") << p.dump();
+  }
+
+  // assetpipe verify makes the Link headers again from the manifest: an
+  // edited one is caught, and so is a preloaded file changed after the build.
+  std::string edited = conf;
+  edited.replace(edited.find("rel=modulepreload"), 17, "rel=prefetch");
+  write(out / ".assetpipe/nginx/server.conf", edited);
+  RunResult v = run_assetpipe({"verify", out.string()});
+  EXPECT_EQ(v.exit_code, 1) << v.err;
+  EXPECT_NE(v.err.find("server.conf"), std::string::npos) << v.err;
+  write(out / ".assetpipe/nginx/server.conf", conf);
+  write(out / file("js/c.js"), "export const c = 4;\n");
+  v = run_assetpipe({"verify", out.string()});
+  EXPECT_EQ(v.exit_code, 1) << v.err;
+  EXPECT_NE(v.err.find("it preloads " + file("js/c.js")), std::string::npos) << v.err;
+}
+
+
+// --picture in CSS: a single-layer background of a JPEG with kept variants
+// gets a background-image: image-set() declaration after it naming each
+// variant (which exists and is that format) and the image, typed; the plain
+// declaration stays before it; other url()s are left alone; nothing without
+// --picture.
+TEST(HtmlEnhanceEndToEnd, PictureWritesImageSetInStyleSheets) {
+  TempDir dir;
+  fs::path in = dir / "in";
+  write(in / "index.html", "<link rel=\"stylesheet\" href=\"css/site.css\"><div class=hero></div>\n");
+  write(in / "css/site.css",
+        ".hero { background: url(../img/hero.jpg) center / cover no-repeat; color: red; }\n"
+        ".two { background: url(../img/hero.jpg), url(../img/hero.jpg); }\n"
+        ".border { border-image: url(\"../img/hero.jpg\") 30; }\n");
+  write(in / "img/hero.jpg", write_jpeg(photo(320, 200)));
+  ASSERT_EQ(build(in, dir / "plain", {}).exit_code, 0);
+  auto plain_manifest = nlohmann::json::parse(read(dir / "plain/.assetpipe/manifest.json"))["assets"];
+  EXPECT_EQ(read(dir / "plain" / plain_manifest["css/site.css"]["file"].get<std::string>())
+                .find("image-set"),
+            std::string::npos);
+
+  RunResult r = build(in, dir / "out", {"--picture"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  fs::path out = dir / "out";
+  auto manifest = nlohmann::json::parse(read(out / ".assetpipe/manifest.json"))["assets"];
+  std::string img = manifest["img/hero.jpg"]["file"];  // img/hero.<hash>.jpg
+  std::string name = img.substr(4);
+  std::string css = read(out / manifest["css/site.css"]["file"].get<std::string>());
+  std::string set;
+  for (std::string f : {"avif", "webp"}) {
+    if (!manifest["img/hero.jpg"]["variants"][f].contains("file")) continue;
+    set += "url(../img/" + name + "." + f + ") type(\"image/" + f + "\"), ";
+    // The variant named is there, in that format.
+    std::string bytes = read(out / (img + "." + f));
+    EXPECT_EQ(f == "avif" ? decode_avif(bytes).pixels.width : decode_webp(bytes).pixels.width, 320);
+  }
+  ASSERT_FALSE(set.empty()) << manifest["img/hero.jpg"].dump();
+  set += "url(../img/" + name + ") type(\"image/jpeg\")";
+  EXPECT_NE(css.find(".hero { background: url(../img/" + name +
+                     ") center / cover no-repeat;background-image:image-set(" + set + "); color: red; }"),
+            std::string::npos)
+      << css;
+  EXPECT_EQ(css.find("image-set"), css.rfind("image-set")) << "only the single-layer background";
+  EXPECT_NE(css.find(".border { border-image: url(\"../img/" + name + "\") 30; }"), std::string::npos);
+}
+
 }  // namespace
+

@@ -8,6 +8,8 @@
 
 #include "image_test_util.h"
 #include "link/html_scanner.h"
+#include "link/link.h"
+#include "scan/classify.h"
 #include "util/hash.h"
 
 using namespace assetpipe;
@@ -306,6 +308,200 @@ TEST(HtmlEnhance, SrcsetKeepsDescriptorsApart) {
   EXPECT_EQ(d[1], "");
   EXPECT_EQ(urls[2].text, "c.png");
   EXPECT_EQ(d[2], "(x, y) 480w");
+}
+
+
+// --preload as link.cc hands it over: what each script and style sheet
+// needs, with the URL the page gives it.
+PreloadCandidate candidate(Page& p, const Asset& t, const std::string& as,
+                           const std::string& type = "") {
+  PreloadCandidate c;
+  c.preload = Preload{t.output, "/" + t.output, as, type};
+  c.target = &t;
+  c.immutable = t.output != t.logical || t.fingerprinted;
+  if (t.kind == FileKind::Js) c.digests = &p.digests.emplace_back(digests_of(t.bytes));
+  return c;
+}
+
+// The modules the module scripts import and the fonts of the style sheets,
+// each once, before the first script or style sheet of <head>; what the page
+// preloads already is not added again but is listed; a classic script's and
+// an alternate style sheet's needs are not; nothing without the option.
+TEST(HtmlEnhance, PreloadModulesAndFontsOnce) {
+  Page p;
+  p.doc =
+      "<!doctype html><html><head><meta charset=utf-8><title>t</title>\n"
+      "<link rel=modulepreload href=\"b.js\">\n"
+      "<link rel=stylesheet href=\"s.css\">\n"
+      "<link rel=\"alternate stylesheet\" href=\"alt.css\">\n"
+      "<script type=module src=\"m.js\"></script>\n"
+      "<script type=\"Module\" src=\"n.js\"></script>\n"
+      "<script src=\"classic.js\"></script>\n"
+      "</head><body></body></html>";
+  const Asset& m = p.file("m.js", FileKind::Js, "m", "m.1111111111.js");
+  const Asset& n = p.file("n.js", FileKind::Js, "n", "n.1111111111.js");
+  const Asset& a = p.file("a.js", FileKind::Js, "a", "a.1111111111.js");
+  const Asset& b = p.file("b.js", FileKind::Js, "b", "b.1111111111.js");
+  const Asset& c = p.file("c.js", FileKind::Js, "c", "c.1111111111.js");
+  const Asset& classic = p.file("classic.js", FileKind::Js, "x", "classic.1111111111.js");
+  const Asset& css = p.file("s.css", FileKind::Css, "s", "s.1111111111.css");
+  const Asset& alt = p.file("alt.css", FileKind::Css, "s", "alt.1111111111.css");
+  const Asset& f = p.file("f.woff2", FileKind::Font, "f", "f.1111111111.woff2");
+  const Asset& g = p.file("g.ttf", FileKind::Font, "g", "g.1111111111.ttf");
+  p.ref("b.js", b, "b.1111111111.js");
+  p.ref("s.css", css, "s.1111111111.css");
+  p.refs.back().preloads = {candidate(p, f, "font", "font/woff2")};
+  p.ref("alt.css", alt, "alt.1111111111.css");
+  p.refs.back().preloads = {candidate(p, g, "font", "font/ttf")};
+  p.ref("m.js", m, "m.1111111111.js");
+  // m imports a (which imports b) and n; n imports c and a again.
+  p.refs.back().preloads = {candidate(p, a, "script"), candidate(p, b, "script"),
+                            candidate(p, n, "script")};
+  p.ref("n.js", n, "n.1111111111.js");
+  p.refs.back().preloads = {candidate(p, c, "script"), candidate(p, a, "script")};
+  p.ref("classic.js", classic, "classic.1111111111.js");
+  p.refs.back().preloads = {candidate(p, g, "script")};
+
+  std::string plain = p.result();
+  EXPECT_EQ(plain, p.doc);
+
+  p.options.preload = true;
+  std::string links =
+      "<link rel=\"modulepreload\" href=\"/a.1111111111.js\">"
+      "<link rel=\"modulepreload\" href=\"/c.1111111111.js\">"
+      "<link rel=\"preload\" href=\"/f.1111111111.woff2\" as=\"font\" type=\"font/woff2\" "
+      "crossorigin>";
+  std::string want = p.doc;
+  want.insert(want.find("<link rel=stylesheet"), links);
+  EXPECT_EQ(p.result(), want);
+  Enhanced e = enhance_html(p.doc, p.refs, p.options);
+  std::vector<std::string> listed;
+  for (const Preload& x : e.preloads) listed.push_back(x.as + " " + x.href + " " + x.type);
+  EXPECT_EQ(listed, (std::vector<std::string>{"script /a.1111111111.js ", "script /b.1111111111.js ",
+                                              "script /c.1111111111.js ",
+                                              "font /f.1111111111.woff2 font/woff2"}));
+
+  // --sri: the module preloads get the integrity of the file as served.
+  p.options.sri = true;
+  std::string sri = p.result();
+  EXPECT_NE(sri.find("<link rel=\"modulepreload\" href=\"/a.1111111111.js\" integrity=\"" +
+                     digests_of("a").sha384 + "\" crossorigin=\"anonymous\">"),
+            std::string::npos)
+      << sri;
+  EXPECT_NE(sri.find("as=\"font\" type=\"font/woff2\" crossorigin>"), std::string::npos) << sri;
+}
+
+// Scripts only in <body>: the links go at the end of <head>; without a
+// <head>, before the first script.
+TEST(HtmlEnhance, PreloadWhereTheHeadEnds) {
+  for (bool head : {true, false}) {
+    Page p;
+    p.options.preload = true;
+    p.doc = std::string(head ? "<html><head><title>t</title></head>" : "<p>x</p>") +
+            "<body><script type=module src=m.js></script></body>";
+    const Asset& m = p.file("m.js", FileKind::Js, "m", "m.1111111111.js");
+    const Asset& a = p.file("a.js", FileKind::Js, "a");  // keeps its name
+    p.ref("m.js", m, "m.1111111111.js");
+    p.refs.back().preloads = {candidate(p, a, "script")};
+    std::string want = p.doc;
+    want.insert(want.find(head ? "</head>" : "<script"),
+                "<link rel=\"modulepreload\" href=\"/a.js\">");
+    EXPECT_EQ(p.result(), want);
+    p.options.sri = true;  // not on a file whose name does not pin its bytes
+    EXPECT_NE(p.result().find("<link rel=\"modulepreload\" href=\"/a.js\"><"), std::string::npos);
+  }
+}
+
+
+// A module fetch before an import map makes the browser refuse the map: the
+// links go after it.
+TEST(HtmlEnhance, PreloadAfterTheImportMap) {
+  Page p;
+  p.options.preload = true;
+  p.doc =
+      "<html><head><script type=\"importmap\">{\"imports\": {\"x\": \"/x.js\"}}</script>"
+      "<link rel=stylesheet href=s.css><script type=module src=m.js></script></head></html>";
+  const Asset& m = p.file("m.js", FileKind::Js, "m", "m.1111111111.js");
+  const Asset& a = p.file("a.js", FileKind::Js, "a", "a.1111111111.js");
+  p.ref("m.js", m, "m.1111111111.js");
+  p.refs.back().preloads = {candidate(p, a, "script")};
+  std::string want = p.doc;
+  want.insert(want.find("<link rel=stylesheet"), "<link rel=\"modulepreload\" href=\"/a.1111111111.js\">");
+  EXPECT_EQ(p.result(), want);
+  // Import map after the style sheet: the links go after the map.
+  p.doc = "<head><link rel=stylesheet href=s.css><script type=importmap>{}</script>"
+          "<script type=module src=m.js></script></head>";
+  p.refs.clear();
+  p.ref("m.js", m, "m.1111111111.js");
+  p.refs.back().preloads = {candidate(p, a, "script")};
+  want = p.doc;
+  want.insert(want.find("<script type=module"), "<link rel=\"modulepreload\" href=\"/a.1111111111.js\">");
+  EXPECT_EQ(p.result(), want);
+}
+
+// The link stage hands the page what each script and style sheet needs: the
+// static imports of a module, transitively (not import(), not CSS a module
+// imports), and the fonts of @font-face rules through @import (the first
+// woff2 of each, else the first font; not other url()s), under --base, with
+// their final names; the page lists them (Asset::preloads).
+TEST(HtmlEnhance, PreloadFromTheLinkStage) {
+  std::map<std::string, std::string> files = {
+      {"index.html",
+       "<html><head><link rel=stylesheet href=\"css/s.css\">"
+       "<script type=module src=\"js/app.js\"></script></head><body></body></html>"},
+      {"js/app.js", "import { a } from './a.js';\nimport './s.css';\nimport('./lazy.js');\n"},
+      {"js/a.js", "export * from './b.js';\nexport const a = 1;\n"},
+      {"js/b.js", "import './a.js';\nexport const b = import('./lazy.js');\n"},
+      {"js/lazy.js", "import './deep.js';\n"},
+      {"js/deep.js", "\n"},
+      {"js/s.css", "\n"},
+      {"css/s.css",
+       "@import \"t.css\";\n@font-face { font-family: X; src: url(../f/x.woff) format('woff'), "
+       "url(../f/x.woff2) format('woff2'); }\nbody { background: url(../f/bg.woff2); }\n"},
+      {"css/t.css", "@font-face { src: url(../f/y.ttf); }\n@font-face { src: url(../f/x.woff2) }\n"},
+      {"f/x.woff", "w1"},
+      {"f/x.woff2", "w2"},
+      {"f/y.ttf", "t"},
+      {"f/bg.woff2", "b"},
+  };
+  Options options;
+  options.preload = true;
+  options.base = "/app/";
+  std::vector<Asset> assets;
+  for (const auto& [logical, bytes] : files) {
+    Asset a;
+    a.logical = logical;
+    a.kind = scan::classify(logical);
+    a.entry = scan::is_entry(logical, {});
+    a.bytes = bytes;
+    assets.push_back(std::move(a));
+  }
+  Diagnostics diags;
+  link::link(assets, options, diags);
+  std::map<std::string, const Asset*> by;
+  for (const Asset& a : assets) by[a.logical] = &a;
+  const Asset& page = *by.at("index.html");
+  std::vector<std::string> got;
+  for (const Preload& x : page.preloads) got.push_back(x.as + " " + x.file + " " + x.href);
+  auto out = [&](const std::string& l) { return by.at(l)->output; };
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "script " + out("js/a.js") + " /app/" + out("js/a.js"),
+                     "script " + out("js/b.js") + " /app/" + out("js/b.js"),
+                     "font " + out("f/y.ttf") + " /app/" + out("f/y.ttf"),
+                     "font " + out("f/x.woff2") + " /app/" + out("f/x.woff2"),
+                 }));
+  EXPECT_NE(out("js/a.js"), "js/a.js");  // final, hashed names
+  EXPECT_EQ(page.preloads[2].type, "font/ttf");
+  EXPECT_EQ(page.preloads[3].type, "font/woff2");
+  EXPECT_NE(page.bytes.find("<head><link rel=\"modulepreload\" href=\"/app/" + out("js/a.js") +
+                            "\"><link rel=\"modulepreload\" href=\"/app/" + out("js/b.js") +
+                            "\"><link rel=\"preload\" href=\"/app/" + out("f/y.ttf") +
+                            "\" as=\"font\" type=\"font/ttf\" crossorigin><link rel=\"preload\" "
+                            "href=\"/app/" + out("f/x.woff2") +
+                            "\" as=\"font\" type=\"font/woff2\" crossorigin><link rel=stylesheet"),
+            std::string::npos)
+      << page.bytes;
+  for (const auto& d : diags.sorted()) ADD_FAILURE() << d.message;
 }
 
 }  // namespace

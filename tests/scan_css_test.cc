@@ -101,3 +101,46 @@ TEST(ScanCss, EscapedUrlFunctionName) {
   auto r = scan_css(R"(a{background:u\72l(x.png)})");
   EXPECT_EQ(urls(r), V{"x.png"});
 }
+
+// --preload: the urls of an @font-face rule's src carry the rule's number;
+// url()s elsewhere (other properties of the rule, other rules) carry none.
+TEST(ScanCss, FontFaceSrcUrlsAreNumberedByRule) {
+  auto r = scan_css(R"(@font-face { font-family: A; src: url(a.woff2) format("woff2"),
+  url("a.woff") format('woff'); unicode-range: U+0-FF; }
+body { background: url(bg.png); src: url(not-a-font.woff2) }
+@media screen { @FONT-FACE { font-family: B; SRC: local(B), url(b.ttf) } }
+@font-face{src:url(c.woff2)}
+.x { background-image: url(after.png) }
+@import url(late.css);)");
+  EXPECT_EQ(urls(r), (V{"a.woff2", "a.woff", "bg.png", "not-a-font.woff2", "b.ttf", "c.woff2",
+                        "after.png", "late.css"}));
+  std::vector<uint32_t> rules;
+  for (const auto& ref : r.refs) rules.push_back(ref.font_face);
+  EXPECT_EQ(rules, (std::vector<uint32_t>{1, 1, 0, 0, 2, 3, 0, 0}));
+}
+
+// --picture's image-set(): the one url() of a single-layer background or
+// background-image declaration is marked with where the declaration ends;
+// a url() in another function, a second layer or another property is not.
+TEST(ScanCss, BackgroundImageUrlsKnowWhereTheirDeclarationEnds) {
+  std::string css =
+      ".a{background:url(a.jpg) center/cover no-repeat;color:red}\n"
+      ".b{background-image:url(\"b.jpg\") !IMPORTANT}\n"
+      ".c{background:url(c1.jpg),url(c2.jpg)}\n"
+      ".d{background:linear-gradient(red,blue),url(d.jpg)}\n"
+      ".e{border-image:url(e.jpg)}\n"
+      ".f{background-image:image-set(url(f.jpg) 1x)}\n"
+      ".g{BACKGROUND : url(g.jpg)";
+  auto r = scan_css(css);
+  EXPECT_EQ(urls(r), (V{"a.jpg", "b.jpg", "c1.jpg", "c2.jpg", "d.jpg", "e.jpg", "f.jpg", "g.jpg"}));
+  std::vector<std::string> ends;
+  for (const auto& ref : r.refs) {
+    ends.push_back(ref.background_end == 0 ? "-"
+                                           : std::string(1, ref.background_end < css.size()
+                                                                ? css[ref.background_end]
+                                                                : '$') +
+                                                 (ref.background_important ? "!" : ""));
+  }
+  EXPECT_EQ(ends, (V{";", "}!", "-", "-", "-", "-", "-", "$"}));
+  EXPECT_EQ(r.refs[0].background_end, css.find(";color"));
+}

@@ -155,3 +155,14 @@ TEST(ScanJs, ImportMetaResolve) {
   EXPECT_EQ(urls(r), (V{"./w.js", "pkg"}));
   EXPECT_TRUE(r.refs[1].module_specifier);  // a bare name: left alone by the link stage
 }
+
+// --preload follows static imports only: import() calls are marked dynamic.
+TEST(ScanJs, DynamicImportsAreMarked) {
+  auto r = scan_js(R"~(import a from "./a.js"; export * from "./b.js";
+const c = () => import("./lazy.js"); import('./also-lazy.js', { with: {} });
+import "./side.js";)~");
+  EXPECT_EQ(urls(r), (V{"./a.js", "./b.js", "./lazy.js", "./also-lazy.js", "./side.js"}));
+  std::vector<bool> dynamic;
+  for (const auto& ref : r.refs) dynamic.push_back(ref.dynamic);
+  EXPECT_EQ(dynamic, (std::vector<bool>{false, false, true, true, false}));
+}

@@ -44,6 +44,16 @@ struct Encoding {
   uint64_t size = 0;   // bytes.size(), kept after the bytes are freed
 };
 
+// --preload: a file an HTML page preloads (a <link> in its <head>, and a Link
+// header of its nginx location, usable for 103 Early Hints).
+struct Preload {
+  std::string file;  // output-relative path of the preloaded file
+  std::string href;  // the URL the page and the header give for it
+  std::string as;    // "script" (rel=modulepreload) or "font" (rel=preload as=font)
+  std::string type;  // a font's MIME type ("font/woff2"), else ""
+  std::string integrity;  // --sri, a module: its "sha384-...", else ""
+};
+
 // What the manifests, the report and the nginx snippets need of a file's
 // final bytes, kept in the record after the bytes are freed.
 struct Digest {
@@ -91,6 +101,7 @@ struct Asset {
   std::vector<Encoding> encodings;             // emit stage (precompression)
   std::vector<Encoding> source_map_encodings;  // of `source_map`: <output>.map.br / .gz
   std::vector<std::string> imports;            // logical paths this asset references (link stage)
+  std::vector<Preload> preloads;               // --preload, an HTML page (link stage)
 
   // Output-relative path with '/' separators, set by the link stage.
   std::string output;

@@ -51,6 +51,7 @@ struct Options {
   bool sri = false;             // integrity + crossorigin on scripts/style sheets with hashed names
   bool img_dimensions = false;  // width/height on <img> that have neither
   bool picture = false;         // <img> of a JPEG/PNG with variants -> <picture> with <source>s
+  bool preload = false;         // modulepreload/font preload links and Link headers per page
 
   // --- transform: minify ---
   bool minify = true;

@@ -54,6 +54,10 @@ void add_build_options(CLI::App& cmd, Options& o, CliState& s) {
   cmd.add_flag("--picture", o.picture,
                "HTML: <img> of a JPEG/PNG with AVIF/WebP variants becomes <picture> with a "
                "<source> per variant");
+  cmd.add_flag("--preload", o.preload,
+               "HTML: <link rel=modulepreload> for the static imports of a page's module "
+               "scripts and <link rel=preload as=font> for the fonts of its style sheets, and "
+               "the same as Link headers in the nginx snippet");
 
   cmd.add_option("--keep-previous", o.keep_previous,
                  "Carry the hashed files of this many previous builds (default 2; 0: none)");

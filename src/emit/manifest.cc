@@ -43,6 +43,16 @@ std::string manifest_json(const std::vector<Asset>& assets,
     e["type"] = to_string(a.kind);
     e["immutable"] = a.output != a.logical || a.fingerprinted;
     if (!a.imports.empty()) e["imports"] = a.imports;
+    if (!a.preloads.empty()) {
+      nlohmann::json list_of = nlohmann::json::array();
+      for (const Preload& p : a.preloads) {
+        nlohmann::json x = {{"file", p.file}, {"href", p.href}, {"as", p.as}};
+        if (!p.type.empty()) x["type"] = p.type;
+        if (!p.integrity.empty()) x["integrity"] = p.integrity;
+        list_of.push_back(std::move(x));
+      }
+      e["preload"] = std::move(list_of);
+    }
     if (a.source_map) e["map"] = a.output + ".map";
     if (!a.encodings.empty()) {
       nlohmann::json enc = nlohmann::json::object();

@@ -70,7 +70,24 @@ struct Location {
   // location sends Vary itself on every response.
   bool brotli_only = false;
   std::set<std::string> extensions;  // every extension the location can serve
+  std::vector<std::string> links;    // --preload, a page: Link header values
 };
+
+// --preload: the Link header value of one preload (the page's <link>).
+std::string link_header(const Preload& p) {
+  if (p.as == "font") {
+    std::string out = fmt::format("<{}>; rel=preload; as=font", p.href);
+    if (!p.type.empty()) out += fmt::format("; type=\"{}\"", p.type);
+    return out + "; crossorigin";
+  }
+  // With the <link>'s integrity (--sri): a browser that preloads from the
+  // header would otherwise fetch the module again for the <link>.
+  if (!p.integrity.empty()) {
+    return fmt::format("<{}>; rel=modulepreload; crossorigin=anonymous; integrity=\"{}\"", p.href,
+                       p.integrity);
+  }
+  return fmt::format("<{}>; rel=modulepreload", p.href);
+}
 
 std::string quoted_or_throw(std::string_view s, std::string_view file) {
   auto q = nginx_quote(s);
@@ -105,6 +122,11 @@ std::string render_location(const std::string& url, const Location& loc) {
     vary += vary.empty() ? "Accept-Encoding" : ", Accept-Encoding";
   }
   if (!vary.empty()) out += fmt::format("    add_header Vary \"{}\";\n", vary);
+  // --preload: what the page preloads, also as headers (a proxy or CDN can
+  // send them as 103 Early Hints); `always`, so a 304 carries them too.
+  for (const auto& link : loc.links) {
+    out += fmt::format("    add_header Link {} always;\n", quoted_or_throw(link, loc.file));
+  }
   if (loc.negotiate_image) {
     out += "    try_files $uri$assetpipe_image_best $uri$assetpipe_image_webp $uri =404;\n";
   } else if (loc.immutable) {
@@ -171,7 +193,7 @@ struct ServingPlan {
 // One served file: `loc` says how; plain hashed files go to the regex locations.
 void plan_file(ServingPlan& plan, const std::string& prefix, const std::string& file,
                const std::string& logical, Location loc) {
-  bool plain = loc.immutable && !loc.negotiate_image && !loc.brotli_only;
+  bool plain = loc.immutable && !loc.negotiate_image && !loc.brotli_only && loc.links.empty();
   if (plain && has_hashed_name(file) && !file.starts_with(".assetpipe/")) {
     plan.hashed_folders.insert(folder_of(file));
     if (std::string ext = extension_of(file); needs_own_type(ext)) {
@@ -192,6 +214,7 @@ ServingPlan plan_serving(const std::vector<Asset>& assets, const std::string& pr
     if (scan::is_build_metadata(a.logical)) continue;  // denied above
     bool immutable = a.output != a.logical || a.fingerprinted;
     Location loc{.immutable = immutable, .brotli_only = brotli_only(a.encodings)};
+    for (const Preload& p : a.preloads) loc.links.push_back(link_header(p));
     for (const auto& v : a.variants) {
       if (!v.skipped.empty()) continue;
       // A --image-widths copy (hero.<hash>.jpg.480w.webp) is a file of its

@@ -30,6 +30,7 @@ class CssScanner {
 
   ScanResult run() {
     while (i_ < s_.size()) step();
+    end_declaration();
     return std::move(result_);
   }
 
@@ -41,6 +42,15 @@ class CssScanner {
   std::vector<std::string> functions_;  // open function names (lowercase), "" for '('
   bool import_prelude_ = false;         // after @import, before its first url/string
   bool namespace_prelude_ = false;      // @namespace url(...) is not a resource
+  bool font_face_prelude_ = false;      // after @font-face, before its '{'
+  uint32_t font_faces_ = 0;             // @font-face rules seen
+  uint32_t in_font_face_ = 0;           // the number of the @font-face rule we are in, else 0
+  int font_face_depth_ = 0;             // blocks open inside it
+  bool declaration_start_ = true;       // the next ident may be a property name
+  std::string property_;                // the current declaration's property (lowercase)
+  size_t declaration_begin_ = 0;        // where the current declaration (or prelude) starts
+  bool declaration_comma_ = false;      // a ',' outside functions in it
+  std::vector<size_t> declaration_urls_;  // refs of url()s outside other functions in it
 
   bool valid_escape(size_t at) const {
     return at + 1 < s_.size() && s_[at] == '\\' && !is_newline(s_[at + 1]);
@@ -178,7 +188,13 @@ class CssScanner {
   }
 
   void add(DecodedText url, RefKind kind) {
-    result_.refs.push_back(Reference{std::move(url), kind, false});
+    Reference r{std::move(url), kind, false};
+    if (in_font_face_ != 0 && font_face_depth_ == 0 && property_ == "src" && kind == RefKind::Resource) {
+      r.font_face = in_font_face_;
+    }
+    bool top_level = functions_.empty() || (functions_.size() == 1 && functions_[0] == "url");
+    if (kind == RefKind::Resource && top_level) declaration_urls_.push_back(result_.refs.size());
+    result_.refs.push_back(std::move(r));
   }
 
   void comment() {
@@ -220,7 +236,17 @@ class CssScanner {
   }
 
   void ident_like() {
+    bool property = declaration_start_ && functions_.empty();
+    declaration_start_ = false;
     DecodedText name = consume_name();
+    if (property) {
+      size_t k = i_;
+      while (k < s_.size() && is_space(s_[k])) ++k;
+      if (k < s_.size() && s_[k] == ':') {
+        property_.clear();
+        for (char c : name.text) property_.push_back(lower(c));
+      }
+    }
     if (i_ >= s_.size() || s_[i_] != '(') return;
     ++i_;
     std::string fn;
@@ -248,12 +274,51 @@ class CssScanner {
     for (char c : name.text) kw.push_back(lower(c));
     import_prelude_ = kw == "import";
     namespace_prelude_ = kw == "namespace";
+    font_face_prelude_ = kw == "font-face" && in_font_face_ == 0;
+    declaration_start_ = false;
   }
 
-  void end_of_statement() {
+  // At the end of a declaration (or of a prelude, or of the file): the
+  // url() of a single-layer background declaration is marked.
+  void end_declaration() {
+    if (declaration_urls_.size() == 1 && !declaration_comma_ &&
+        (property_ == "background" || property_ == "background-image")) {
+      Reference& r = result_.refs[declaration_urls_[0]];
+      r.background_end = static_cast<uint32_t>(base_ + i_);
+      std::string text;
+      for (char c : s_.substr(declaration_begin_, i_ - declaration_begin_)) {
+        if (!is_space(c)) text.push_back(lower(c));
+      }
+      r.background_important = text.find("!important") != std::string::npos;
+    }
+    declaration_urls_.clear();
+    declaration_comma_ = false;
+    declaration_begin_ = i_ + 1;
+  }
+
+  // At ';', '{' or '}'.
+  void end_of_statement(char c) {
+    end_declaration();
     functions_.clear();
     import_prelude_ = false;
     namespace_prelude_ = false;
+    declaration_start_ = true;
+    property_.clear();
+    if (c == '{') {
+      if (font_face_prelude_) {
+        in_font_face_ = ++font_faces_;
+        font_face_depth_ = 0;
+      } else if (in_font_face_ != 0) {
+        ++font_face_depth_;
+      }
+    } else if (c == '}' && in_font_face_ != 0) {
+      if (font_face_depth_ == 0) {
+        in_font_face_ = 0;
+      } else {
+        --font_face_depth_;
+      }
+    }
+    font_face_prelude_ = false;
   }
 
   void step() {
@@ -280,7 +345,12 @@ class CssScanner {
     if (starts_ident(i_)) return ident_like();
     if (c == '(') functions_.emplace_back();
     if (c == ')' && !functions_.empty()) functions_.pop_back();
-    if (c == ';' || c == '{' || c == '}') end_of_statement();
+    if (c == ',' && functions_.empty()) declaration_comma_ = true;
+    if (c == ';' || c == '{' || c == '}') {
+      end_of_statement(c);
+    } else if (!is_space(c)) {
+      declaration_start_ = false;
+    }
     ++i_;
   }
 };

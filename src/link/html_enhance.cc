@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -85,6 +86,7 @@ class Enhancer {
     MarkupHandler handler;
     handler.tag = [this](const MarkupTag& tag) { on_tag(tag); };
     tokenize_markup(doc_, false, handler);
+    if (options_.preload) preload();
     for (auto& [offset, edit] : edits_) out_.edits.push_back(std::move(edit));
     return std::move(out_);
   }
@@ -96,6 +98,16 @@ class Enhancer {
   std::map<size_t, Edit> edits_;  // by offset: insertions at one offset are joined in order
   Enhanced out_;
   int picture_depth_ = 0;
+  // --preload: what the page loads and already preloads, and where links go.
+  std::vector<const EnhanceRef*> module_scripts_;
+  std::vector<const EnhanceRef*> stylesheets_;
+  std::set<const Asset*> preloaded_;  // targets of the page's own modulepreload/preload links
+  std::optional<size_t> first_load_;  // the first <script> or <link rel=stylesheet>
+  std::optional<size_t> head_end_;    // </head>
+  // After the last <script type=importmap>: a module fetch (a modulepreload
+  // too) before an import map makes the browser refuse the map.
+  bool in_importmap_ = false;
+  std::optional<size_t> importmap_end_;
 
   void insert(size_t offset, const std::string& text) {
     if (text.empty()) return;
@@ -124,9 +136,16 @@ class Enhancer {
       }
       return;
     }
+    if (tag.name == "head" && tag.closing && !head_end_) head_end_ = tag.begin;
+    if (tag.name == "script" && tag.closing && in_importmap_) {
+      in_importmap_ = false;
+      importmap_end_ = tag.end != 0 ? tag.end : tag.begin;
+    }
     if (tag.closing || tag.end == 0) return;  // an unterminated tag is left as it is
     if (tag.name == "script" || tag.name == "link") {
-      integrity(tag, ref_of(tag.find(tag.name == "script" ? "src" : "href")));
+      const EnhanceRef* r = ref_of(tag.find(tag.name == "script" ? "src" : "href"));
+      integrity(tag, r);
+      if (options_.preload) note_load(tag, r);
     }
     if (tag.name == "img") {
       const EnhanceRef* src = ref_of(tag.find("src"));
@@ -135,6 +154,76 @@ class Enhancer {
       if (!tag.find("srcset")) widths(tag, *src);
       if (options_.picture && picture_depth_ == 0) picture(tag, *src);
     }
+  }
+
+  // --preload: what a <script> or <link> says of the page's loads.
+  void note_load(const MarkupTag& tag, const EnhanceRef* r) {
+    if (tag.name == "script") {
+      if (lower_trimmed(tag.find("type")) == "importmap") {
+        in_importmap_ = true;
+        return;
+      }
+      if (!first_load_) first_load_ = tag.begin;
+      if (r && lower_trimmed(tag.find("type")) == "module") module_scripts_.push_back(r);
+      return;
+    }
+    const MarkupAttribute* rel = tag.find("rel");
+    if (!rel) return;
+    std::string rels = lower_trimmed(rel);
+    if (contains_word(rels, "stylesheet") && !contains_word(rels, "alternate")) {
+      if (!first_load_) first_load_ = tag.begin;
+      if (r) stylesheets_.push_back(r);
+    } else if (r && (contains_word(rels, "modulepreload") || contains_word(rels, "preload"))) {
+      preloaded_.insert(r->target);
+    }
+  }
+
+  // --preload: <link rel=modulepreload> for every module the page's module
+  // scripts import statically (not the scripts themselves), then <link
+  // rel=preload as=font> for the fonts of its style sheets, each once and
+  // only when the page does not preload it already, in <head> before its
+  // first script or style sheet (else at its end), and after any import map.
+  void preload() {
+    std::set<const Asset*> seen;
+    for (const EnhanceRef* s : module_scripts_) seen.insert(s->target);
+    std::vector<const PreloadCandidate*> list;
+    for (const auto* loads : {&module_scripts_, &stylesheets_}) {
+      for (const EnhanceRef* r : *loads) {
+        for (const PreloadCandidate& c : r->preloads) {
+          if (seen.insert(c.target).second) list.push_back(&c);
+        }
+      }
+    }
+    if (list.empty()) return;
+    std::optional<size_t> at = first_load_;
+    if (head_end_ && (!at || *head_end_ < *at)) at = head_end_;
+    if (importmap_end_ && (!at || *at < *importmap_end_)) at = importmap_end_;
+    if (!at) return;
+    std::string links;
+    for (const PreloadCandidate* c : list) {
+      auto href = attribute_value(c->preload.href);
+      if (!href) continue;
+      Preload& p = out_.preloads.emplace_back(c->preload);
+      // The header's preload must ask for what the <link> asks for (a
+      // browser fetches it from the header first: with another integrity,
+      // the <link> fetches the file again).
+      if (c->preload.as != "font" && options_.sri && c->immutable && c->digests) {
+        p.integrity = c->digests->sha384;
+      }
+      if (preloaded_.count(c->target)) continue;
+      if (c->preload.as == "font") {
+        links += "<link rel=\"preload\" href=" + *href + " as=\"font\"";
+        if (!c->preload.type.empty()) links += fmt::format(" type=\"{}\"", c->preload.type);
+        links += " crossorigin>";
+      } else {
+        links += "<link rel=\"modulepreload\" href=" + *href;
+        if (!p.integrity.empty()) {
+          links += fmt::format(" integrity=\"{}\" crossorigin=\"anonymous\"", p.integrity);
+        }
+        links += ">";
+      }
+    }
+    insert(*at, links);
   }
 
   // An integrity the served file does not match (assetpipe minified it or

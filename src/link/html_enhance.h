@@ -2,7 +2,8 @@
 // Subresource Integrity on scripts and style sheets with hashed names
 // (--sri), width/height on images (--img-dimensions), <picture> with the
 // AVIF/WebP variants (--picture), srcset and sizes of the resized copies
-// (--image-widths); and, always, an integrity attribute that the build made
+// (--image-widths), preload links for the modules its module scripts import
+// and the fonts its style sheets use (--preload); and, always, an integrity attribute that the build made
 // stale is replaced. It works on the page's bytes before the
 // link stage rewrites its references and returns edits (insertions, and the
 // replacement of a stale integrity value) that are applied together with
@@ -26,6 +27,15 @@ struct Digests {
 };
 Digests digests_of(std::string_view bytes);
 
+// --preload: a file that a page's script or style sheet needs, as link.cc
+// knows it.
+struct PreloadCandidate {
+  Preload preload;                   // what the page and its Link header name
+  const Asset* target = nullptr;
+  bool immutable = false;            // served under a content-hashed name
+  const Digests* digests = nullptr;  // of its final bytes (JS; else nullptr)
+};
+
 // A reference of the page resolved to a file of the build, as link.cc knows
 // it. What it says of the target's bytes was taken when the target was named
 // (by the time a page is named, the target's bytes may be written and freed).
@@ -38,6 +48,11 @@ struct EnhanceRef {
   bool immutable = false;         // served under a content-hashed name
   const Digests* digests = nullptr;  // of its final bytes (JS and CSS; else nullptr)
   transform::ImageSize size;         // JPEG/PNG: as displayed; {0, 0} when unknown
+  // --preload: for a JS target, the JS modules it imports statically,
+  // transitively, each once, in a deterministic order (not itself); for a CSS
+  // target, the fonts its @font-face rules use (one file per rule: the first
+  // woff2, else the first font), through its @imports.
+  std::vector<PreloadCandidate> preloads;
 };
 
 struct EnhanceNote {
@@ -49,6 +64,9 @@ struct EnhanceNote {
 struct Enhanced {
   std::vector<Edit> edits;  // sorted by offset, disjoint from each other and from the rewrites
   std::vector<EnhanceNote> notes;
+  // --preload: what the page preloads (the links added and those it had),
+  // in its order: the modules of its module scripts, then the fonts.
+  std::vector<Preload> preloads;
 };
 
 // `refs` in any order; a reference inside a tag is found by its offset.

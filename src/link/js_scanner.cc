@@ -101,8 +101,8 @@ class JsScanner {
     return true;
   }
 
-  void add_ref(const Token& t, RefKind kind, bool specifier) {
-    result_.refs.push_back(Reference{t.value, kind, specifier});
+  void add_ref(const Token& t, RefKind kind, bool specifier, bool dynamic = false) {
+    result_.refs.push_back(Reference{t.value, kind, specifier, dynamic});
   }
 
   void note_dynamic(size_t at) {
@@ -117,7 +117,7 @@ class JsScanner {
   void flush_pending_dynamic(const Token* next) {
     if (!pending_dynamic_) return;
     if (next && next->type == Tok::Punct && (next->text == ")" || next->text == ",")) {
-      add_ref(*pending_dynamic_, RefKind::Import, true);
+      add_ref(*pending_dynamic_, RefKind::Import, true, true);
     } else {
       note_dynamic(pending_dynamic_->start);
     }

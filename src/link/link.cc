@@ -201,7 +201,8 @@ class Linker::Impl {
         continue;
       }
       Link l;
-      l.ref = Reference{ref.url.trimmed(), ref.kind, ref.module_specifier};
+      l.ref = ref;
+      l.ref.url = ref.url.trimmed();
       if (auto t = resolve_one(a, where, l, folder)) {
         l.target = l.named = *t;
         l.map_comment = ref.kind == RefKind::SourceMap && assets_[*t].kind == FileKind::SourceMap &&
@@ -500,7 +501,89 @@ class Linker::Impl {
     size_t edits = 0;
     std::string map_problem;
     std::vector<EnhanceNote> enhance_notes;
+    std::vector<Preload> preloads;  // --preload, a page
   };
+
+  // --preload: a file as a page names it (its output as it stands now, under
+  // --base, or --public-url for a renamed file, like a rewritten reference).
+  PreloadCandidate preload_candidate(size_t t, std::string as, std::string type) const {
+    const Asset& a = assets_[t];
+    std::string output = renamed_[t] ? a.output : a.logical;
+    std::string path = percent_encode_path(output);
+    std::string href = !public_url_.empty() && renamed_[t] ? public_url_ + "/" + path : base_ + path;
+    const NamedFacts& facts = named_facts_[t];
+    return {Preload{output, std::move(href), std::move(as), std::move(type)}, &a,
+            output != a.logical || a.fingerprinted, facts.digests ? &*facts.digests : nullptr};
+  }
+
+  // The JS modules `root` imports statically (import/export ... from, not
+  // import()), transitively, each once: depth first, in source order, a
+  // module before the modules it imports; `root` itself is not listed.
+  std::vector<PreloadCandidate> module_preloads(size_t root) const {
+    std::vector<PreloadCandidate> out;
+    std::set<size_t> seen{root};
+    std::vector<size_t> stack{root};
+    while (!stack.empty()) {
+      size_t m = stack.back();
+      stack.pop_back();
+      if (m != root) out.push_back(preload_candidate(m, "script", ""));
+      std::vector<size_t> next;
+      for (const auto& l : links_[m]) {
+        if (l.map_comment || l.to_map || l.ref.kind != RefKind::Import || l.ref.dynamic) continue;
+        if (assets_[l.target].kind != FileKind::Js) continue;
+        if (seen.insert(l.target).second) next.push_back(l.target);
+      }
+      stack.insert(stack.end(), next.rbegin(), next.rend());
+    }
+    return out;
+  }
+
+  static std::string font_type(std::string_view logical) {
+    std::string_view ext = logical.substr(logical.rfind('.') + 1);
+    std::string e(ext);
+    for (char& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (e == "woff2" || e == "woff" || e == "ttf" || e == "otf") return "font/" + e;
+    return "";
+  }
+
+  // The fonts `root`'s @font-face rules use, through its @imports (in order,
+  // each style sheet once): per rule the first woff2 of its src, else its
+  // first font; each file once.
+  std::vector<PreloadCandidate> font_preloads(size_t root) const {
+    std::vector<PreloadCandidate> out;
+    std::set<size_t> sheets, fonts;
+    auto visit = [&](auto& self, size_t css) -> void {
+      if (!sheets.insert(css).second) return;
+      std::vector<uint32_t> rules;                  // in order of appearance
+      std::map<uint32_t, std::vector<size_t>> of;   // rule -> its font files, in order
+      for (const auto& l : links_[css]) {
+        if (l.map_comment || l.to_map) continue;
+        const Asset& t = assets_[l.target];
+        if (l.ref.kind == RefKind::Import && t.kind == FileKind::Css) {
+          self(self, l.target);
+        } else if (l.ref.font_face != 0 && t.kind == FileKind::Font) {
+          auto& files = of[l.ref.font_face];
+          if (files.empty()) rules.push_back(l.ref.font_face);
+          files.push_back(l.target);
+        }
+      }
+      for (uint32_t rule : rules) {
+        const auto& files = of[rule];
+        size_t pick = files.front();
+        for (size_t f : files) {
+          if (font_type(assets_[f].logical) == "font/woff2") {
+            pick = f;
+            break;
+          }
+        }
+        if (fonts.insert(pick).second) {
+          out.push_back(preload_candidate(pick, "font", font_type(assets_[pick].logical)));
+        }
+      }
+    };
+    visit(visit, root);
+    return out;
+  }
 
   // A page's references as html_enhance sees them: where each stands, what
   // it will say, and the file it names (whose bytes are final by now).
@@ -515,6 +598,10 @@ class Linker::Impl {
       EnhanceRef r{u.raw.front(), u.raw.back(), "", 0, &t,
                    t.output != t.logical || t.fingerprinted,
                    facts.digests ? &*facts.digests : nullptr, facts.size};
+      if (options_.preload && l.ref.kind != RefKind::Navigation) {
+        if (t.kind == FileKind::Js) r.preloads = module_preloads(l.target);
+        if (t.kind == FileKind::Css) r.preloads = font_preloads(l.target);
+      }
       if (auto e = edit_for(m, l)) {
         r.written = std::string(doc.substr(r.begin, e->offset - r.begin)) + e->replacement;
         r.path_end = r.written.size();
@@ -529,16 +616,76 @@ class Linker::Impl {
     return out;
   }
 
+  // --picture in a style sheet: after a single-layer `background` or
+  // `background-image` declaration whose image is a JPEG/PNG with kept
+  // AVIF/WebP variants, `background-image: image-set(url(<avif>)
+  // type("image/avif"), url(<webp>) type("image/webp"), url(<image>)
+  // type("image/jpeg"))` (the formats kept), so browsers that know
+  // image-set() with type() pick a format (whatever a CDN caches) and the
+  // others keep the plain declaration before it. Not in a bundler-
+  // fingerprinted file that keeps its name (its bytes must not change).
+  std::vector<Edit> image_set_edits(size_t m) {
+    std::vector<Edit> out;
+    const Asset& a = assets_[m];
+    if (!options_.picture || a.kind != FileKind::Css || (!renamed_[m] && !a.entry)) return out;
+    std::string_view doc = a.bytes;
+    for (const auto& l : links_[m]) {
+      if (l.ref.background_end == 0 || l.map_comment || l.to_map || l.ref.url.raw.empty()) continue;
+      const Asset& t = assets_[l.target];
+      if (t.kind != FileKind::Jpeg && t.kind != FileKind::Png) continue;
+      std::vector<std::string> formats;
+      for (std::string_view f : {"avif", "webp"}) {
+        for (const auto& v : t.variants) {
+          if (v.format == f && v.skipped.empty()) formats.emplace_back(f);
+        }
+      }
+      if (formats.empty()) continue;
+      // The URL as it will be written (raw, as in the file), and its quotes.
+      size_t begin = l.ref.url.raw.front(), end = l.ref.url.raw.back();
+      std::string written;
+      size_t path_end;
+      if (auto e = edit_for(m, l)) {
+        written = std::string(doc.substr(begin, e->offset - begin)) + e->replacement;
+        path_end = written.size();
+        size_t after = e->offset + e->old_length;
+        written += doc.substr(after, end - after);
+      } else {
+        written = std::string(doc.substr(begin, end - begin));
+        path_end = l.ref.url.raw[l.path_end] - begin;
+      }
+      char quote = begin > 0 && (doc[begin - 1] == '"' || doc[begin - 1] == '\'') ? doc[begin - 1] : 0;
+      auto url = [&](const std::string& u) {
+        return quote ? fmt::format("url({}{}{})", quote, u, quote) : fmt::format("url({})", u);
+      };
+      std::string set;
+      for (const auto& f : formats) {
+        set += fmt::format("{} type(\"image/{}\"), ",
+                           url(written.substr(0, path_end) + "." + f + written.substr(path_end)), f);
+      }
+      set += fmt::format("{} type(\"{}\")", url(written),
+                         t.kind == FileKind::Png ? "image/png" : "image/jpeg");
+      out.push_back(Edit{l.ref.background_end, 0,
+                         fmt::format(";background-image:image-set({}){}", set,
+                                     l.ref.background_important ? "!important" : "")});
+    }
+    return out;
+  }
+
   Rendered render(size_t m) {
     const Asset& a = assets_[m];
     Rendered r{a.bytes, a.source_map};
     std::vector<Edit> edits = edits_of(m);
     r.edits = edits.size();
+    if (std::vector<Edit> more = image_set_edits(m); !more.empty()) {
+      edits.insert(edits.end(), more.begin(), more.end());
+      edits = sorted_disjoint(std::move(edits));
+    }
     if (a.kind == FileKind::Html) {
       Enhanced more = enhance_html(a.bytes, enhance_refs(m), options_);
       edits.insert(edits.end(), more.edits.begin(), more.edits.end());
       edits = sorted_disjoint(std::move(edits));
       r.enhance_notes = std::move(more.notes);
+      r.preloads = std::move(more.preloads);
     }
     if (r.source_map) {
       auto shifted = shift_map(*r.source_map, a.bytes, edits);
@@ -579,6 +726,7 @@ class Linker::Impl {
     }
     a.bytes = std::move(r.bytes);
     a.source_map = std::move(r.source_map);
+    a.preloads = std::move(r.preloads);
     if (r.edits > 0) {
       a.notes.push_back(
           fmt::format("{} reference{} rewritten", r.edits, r.edits == 1 ? "" : "s"));

@@ -48,6 +48,17 @@ struct Reference {
   RefKind kind = RefKind::Resource;
   // A JS module specifier: bare names ("react") are package names, not paths.
   bool module_specifier = false;
+  // JS: an import() call (kind Import), not a static import/export ... from.
+  bool dynamic = false;
+  // CSS: a url() of an @font-face rule's `src` declaration: the rule's number
+  // in the file (1, 2, ...; the urls of one rule share it), else 0.
+  uint32_t font_face = 0;
+  // CSS: the url() is the one image of a single-layer `background` or
+  // `background-image` declaration (not inside another function): the
+  // offset of the declaration's end (its ';' or '}', or the end of the
+  // file), else 0; and whether it is !important.
+  uint32_t background_end = 0;
+  bool background_important = false;
 };
 
 struct ScanResult {

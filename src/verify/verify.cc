@@ -239,6 +239,21 @@ class Verifier {
           }
         }
       }
+      // --preload: what a page preloads is in the output, with the integrity listed.
+      if (e.contains("preload") && e["preload"].is_array()) {
+        for (auto& p : e["preload"]) {
+          std::string pf = p.is_object() ? str(p, "file") : "";
+          bool ok = !pf.empty() && in_tree(pf) &&
+                    (str(p, "integrity").empty() || str(p, "integrity") == util::sri_sha384(bytes(pf)));
+          if (!ok) {
+            problem(manifest_name_,
+                    fmt::format("{}: it preloads {}, which is not in the output or not the "
+                                "integrity listed",
+                                util::printable(logical), util::printable(pf)),
+                    at_key(logical));
+          }
+        }
+      }
       if (e.contains("encodings") && e["encodings"].is_object()) {
         for (auto& [name, enc] : e["encodings"].items()) {
           std::string ef = file + (name == "gzip" ? ".gz" : "." + name);
@@ -595,6 +610,14 @@ class Verifier {
           if (!v.contains("file"))
             iv.skipped = str(v, "skipped").empty() ? "skipped" : str(v, "skipped");
           a.variants.push_back(std::move(iv));
+        }
+      }
+      // --preload: the page's Link headers.
+      if (e.contains("preload") && e["preload"].is_array()) {
+        for (auto& p : e["preload"]) {
+          if (!p.is_object()) continue;
+          a.preloads.push_back(
+              {str(p, "file"), str(p, "href"), str(p, "as"), str(p, "type"), str(p, "integrity")});
         }
       }
       auto encodings = [&](const std::string& file) {

@@ -876,6 +876,191 @@ async function htmlFeatures(browser, bin, tmp) {
 }
 
 // ---------------------------------------------------------------------------
+// Issue 18, item 5: --preload on a page of our own (a module script whose
+// imports import more, a style sheet with an @font-face of a real woff2),
+// built with and without it and served with the snippets: the page renders
+// and behaves the same, with no console errors and no preload left unused;
+// Chromium fetched every module and the font from the <link>s (resource
+// timing's initiatorType 'link'), each once; the page's response carries
+// the same list as Link headers.
+// ---------------------------------------------------------------------------
+const PRELOAD = 'preload';
+const PRELOAD_FLAGS = ['--preload', '--sri'];
+
+async function preloadFeature(browser, bin, tmp) {
+  const work = path.join(tmp, PRELOAD);
+  const input = path.join(work, 'in');
+  const write = (rel, text) => {
+    fs.mkdirSync(path.dirname(path.join(input, rel)), { recursive: true });
+    fs.writeFileSync(path.join(input, rel), text);
+  };
+  write('index.html', [
+    '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">',
+    '<link rel="stylesheet" href="css/style.css">',
+    '<script type="module" src="js/app.js"></script></head>',
+    '<body><h1>Preloaded</h1><p id="out">waiting</p></body></html>', ''].join('\n'));
+  write('js/app.js', "import { a } from './a.js';\nimport { b } from './b.js';\n"
+    + "document.getElementById('out').textContent = a + ' ' + b;\ndocument.documentElement.dataset.app = 'ran';\n");
+  write('js/a.js', "import { c } from './c.js';\nexport const a = 'a' + c;\n");
+  write('js/b.js', "import { c } from './c.js';\nexport const b = 'b' + c;\nexport const later = () => import('./lazy.js');\n");
+  write('js/c.js', "export const c = 'c';\n");
+  write('js/lazy.js', 'export default 1;\n');
+  write('css/style.css', "@font-face { font-family: Inter; src: url(../fonts/inter.woff2) format('woff2'); font-display: block; }\n"
+    + 'body { margin: 0; font-family: Inter, sans-serif; } h1 { font-size: 40px; }\n');
+  fs.mkdirSync(path.join(input, 'fonts'));
+  fs.copyFileSync(path.join(ROOT, 'examples/site/fonts/inter-latin-400.woff2'), path.join(input, 'fonts/inter.woff2'));
+  const env = { env: { ...process.env, NO_COLOR: '1' } };
+  const outputs = { plain: path.join(work, 'out-plain'), preload: path.join(work, 'out-preload') };
+  await runAsync(bin, ['build', input, '-o', outputs.plain], env);
+  await runAsync(bin, ['build', input, '-o', outputs.preload, ...PRELOAD_FLAGS], env);
+  const manifest = JSON.parse(fs.readFileSync(path.join(outputs.preload, '.assetpipe/manifest.json'), 'utf8')).assets;
+  const preloads = manifest['index.html'].preload ?? [];
+  const problems = [];
+  const seen = {};
+  // Sides: the build without --preload (with the snippets), and the one with
+  // it twice: by a plain nginx (no snippet: only the page's <link>s preload)
+  // and with the snippets (Chromium preloads from the Link headers first).
+  const sides = [['plain', outputs.plain, true], ['links', outputs.preload, false], ['headers', outputs.preload, true]];
+  for (const [side, output, snippets] of sides) {
+    const nginx = new Nginx(path.join(work, `nginx-${side}`), { input: output, output, spa: false });
+    await nginx.start();
+    const origin = `http://127.0.0.1:${snippets ? nginx.outPort : nginx.inPort}`;
+    const context = await browser.createBrowserContext();
+    try {
+      const page = await context.newPage();
+      await page.setViewport(VIEWPORT);
+      const cdp = await page.createCDPSession();
+      await cdp.send('Network.enable');
+      const rec = new Recorder(page, cdp, origin);
+      const warnings = [];
+      page.on('console', (m) => { if (m.type() === 'warning' && /preload/i.test(m.text())) warnings.push(m.text()); });
+      const response = await page.goto(`${origin}/`, { waitUntil: 'load', timeout: 30000 });
+      await settle(page, {});
+      await sleep(3200); // Chromium warns of a preload not used within 3 s of load
+      const state = await page.evaluate(() => ({
+        app: document.documentElement.dataset.app ?? null,
+        out: document.getElementById('out').textContent,
+        font: document.fonts.check('40px Inter') && [...document.fonts].some((f) => f.family === 'Inter' && f.status === 'loaded'),
+        resources: performance.getEntriesByType('resource').map((e) => ({ url: e.name, initiator: e.initiatorType })),
+      }));
+      const shot = path.join(work, `${side}.png`);
+      await page.screenshot({ path: shot });
+      const requests = {};
+      const order = rec.mine('load').map((r) => new URL(r.url).pathname);
+      for (const r of rec.mine('load')) requests[new URL(r.url).pathname] = (requests[new URL(r.url).pathname] ?? 0) + 1;
+      if (process.env.BROWSER_SUITE_DEBUG) for (const r of rec.mine('load')) log(`  [${side}] ${r.url} ${r.type} ${JSON.stringify(r.initiator)} ${r.status}`);
+      const initiators = Object.fromEntries(rec.mine('load').map((r) => [new URL(r.url).pathname, r.initiator?.type]));
+      seen[side] = { state, shot, link: response.headers().link ?? '', requests, order, initiators };
+      for (const f of rec.failures('load')) problems.push(`${side}: ${f.url}: ${f.why}`);
+      for (const e of rec.errors('load')) problems.push(`${side}: console error: ${e.text}`);
+      for (const w of warnings) problems.push(`${side}: console warning: ${w}`);
+      if (state.app !== 'ran' || state.out !== 'ac bc' || !state.font) problems.push(`${side}: the page did not run or render as it should: ${JSON.stringify({ ...state, resources: undefined })}`);
+      await context.close();
+    } finally {
+      await nginx.stop();
+    }
+  }
+  const { plain, links, headers } = seen;
+  if (plain && links && headers) {
+    if (preloads.length !== 4) problems.push(`the manifest lists ${preloads.length} preloads, expected 3 modules and the font: ${JSON.stringify(preloads)}`);
+    const app = `/${manifest['js/app.js'].file}`;
+    for (const x of preloads) {
+      // The <link>s alone: the parser asked for it (DevTools' initiator: an
+      // import would be 'script'), and resource timing says a <link> did
+      // (Chromium gives modulepreloads initiatorType 'other', fonts 'link').
+      const fetched = links.state.resources.filter((r) => new URL(r.url).pathname === x.href);
+      const want = x.as === 'font' ? ['link'] : ['link', 'other'];
+      if (fetched.length !== 1 || !want.includes(fetched[0].initiator) || links.initiators[x.href] !== 'parser') {
+        problems.push(`links: ${x.href}: resource timing ${JSON.stringify(fetched)}, DevTools initiator ${links.initiators[x.href]}; expected one fetch by the <link>`);
+      }
+      for (const [side, v] of [['links', links], ['headers', headers]]) {
+        if (v.requests[x.href] !== 1) problems.push(`${side}: ${x.href} was requested ${v.requests[x.href] ?? 0} times, expected once`);
+        // Preloaded: asked for before the script that imports it arrived.
+        if (x.as === 'script' && !(v.order.indexOf(x.href) >= 0 && v.order.indexOf(x.href) < v.order.indexOf(app))) {
+          problems.push(`${side}: ${x.href} was not requested before ${app} (${v.order.join(' ')})`);
+        }
+      }
+      if (!headers.link.includes(`<${x.href}>`)) problems.push(`the page's Link header (${headers.link}) does not list ${x.href}`);
+    }
+    if (links.link) problems.push(`a plain nginx sent a Link header: ${links.link}`);
+    const first = (v, re) => v.order.findIndex((u) => re.test(u));
+    if (first(plain, /^\/js\/[abc]\./) < first(plain, /^\/js\/app\./)) problems.push(`without --preload, a module came before app.js: ${plain.order.join(' ')}`);
+    if (plain.link) problems.push(`without --preload, the page has a Link header: ${plain.link}`);
+    for (const side of ['links', 'headers']) {
+      const cmp = compareShots(fs.readFileSync(plain.shot), fs.readFileSync(seen[side].shot), path.join(work, `diff-${side}.png`));
+      if (cmp.ratio > MAX_DIFF_RATIO) problems.push(`${side}: the page does not render as without --preload (${(cmp.ratio * 100).toFixed(2)}% of the pixels differ${cmp.note ? `: ${cmp.note}` : ''})`);
+    }
+  }
+  return { problems, preloads: preloads.length };
+}
+
+// ---------------------------------------------------------------------------
+// Issue 18, item 1 in CSS: --picture writes image-set() after a background
+// declaration. Served by a plain nginx (no Accept negotiation), Chromium
+// takes the AVIF from the style sheet; the element shows the image as the
+// build without --picture does (the JPEG), within codec loss.
+// ---------------------------------------------------------------------------
+const IMAGE_SET = 'image-set';
+
+async function imageSetFeature(browser, bin, tmp) {
+  const work = path.join(tmp, IMAGE_SET);
+  const input = path.join(work, 'in');
+  fs.mkdirSync(path.join(input, 'img'), { recursive: true });
+  await makePhoto(browser, path.join(input, 'img/photo.jpg'));
+  fs.writeFileSync(path.join(input, 'index.html'), [
+    '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">',
+    '<link rel="stylesheet" href="style.css"></head>',
+    '<body><div class="hero"></div></body></html>', ''].join('\n'));
+  fs.writeFileSync(path.join(input, 'style.css'), 'body { margin: 0; }\n'
+    + '.hero { width: 640px; height: 400px; background: url(img/photo.jpg) center / cover no-repeat; }\n');
+  const env = { env: { ...process.env, NO_COLOR: '1' } };
+  const outputs = { plain: path.join(work, 'out-plain'), picture: path.join(work, 'out-picture') };
+  await runAsync(bin, ['build', input, '-o', outputs.plain], env);
+  await runAsync(bin, ['build', input, '-o', outputs.picture, '--picture'], env);
+  const manifest = JSON.parse(fs.readFileSync(path.join(outputs.picture, '.assetpipe/manifest.json'), 'utf8')).assets;
+  const photo = manifest['img/photo.jpg'];
+  const problems = [];
+  const seen = {};
+  for (const [side, output] of Object.entries(outputs)) {
+    const nginx = new Nginx(path.join(work, `nginx-${side}`), { input: output, output, spa: false });
+    await nginx.start();
+    const origin = `http://127.0.0.1:${nginx.inPort}`; // plain: no negotiation
+    const context = await browser.createBrowserContext();
+    try {
+      const page = await context.newPage();
+      await page.setViewport(VIEWPORT);
+      const cdp = await page.createCDPSession();
+      await cdp.send('Network.enable');
+      const rec = new Recorder(page, cdp, origin);
+      await page.goto(`${origin}/`, { waitUntil: 'load', timeout: 30000 });
+      await settle(page, {});
+      const images = rec.mine('load').filter((r) => r.type === 'Image').map((r) => new URL(r.url).pathname.slice(1));
+      const shot = path.join(work, `${side}.png`);
+      await (await page.$('.hero')).screenshot({ path: shot });
+      seen[side] = { images, shot, bg: await page.evaluate(() => getComputedStyle(document.querySelector('.hero')).backgroundImage) };
+      for (const f of rec.failures('load')) problems.push(`${side}: ${f.url}: ${f.why}`);
+      for (const e of rec.errors('load')) problems.push(`${side}: console error: ${e.text}`);
+      await context.close();
+    } finally {
+      await nginx.stop();
+    }
+  }
+  const avif = `${photo.file}.avif`;
+  if (!photo.variants?.avif?.file) problems.push(`no AVIF kept: ${JSON.stringify(photo.variants)}`);
+  else if (JSON.stringify(seen.picture?.images) !== JSON.stringify([avif])) problems.push(`with --picture Chromium loaded ${JSON.stringify(seen.picture?.images)}, expected only ${avif} (background-image: ${seen.picture?.bg})`);
+  if (JSON.stringify(seen.plain?.images) !== JSON.stringify([photo.file])) problems.push(`without --picture: ${JSON.stringify(seen.plain?.images)}`);
+  if (seen.plain && seen.picture) {
+    // The same picture: AVIF against JPEG differs by codec loss only (a coarse threshold).
+    const A = PNG.sync.read(fs.readFileSync(seen.plain.shot));
+    const B = PNG.sync.read(fs.readFileSync(seen.picture.shot));
+    const n = A.width === B.width && A.height === B.height
+      ? pixelmatch(A.data, B.data, null, A.width, A.height, { threshold: 0.3 }) / (A.width * A.height) : 1;
+    if (n > 0.01) problems.push(`the background does not look the same with --picture (${(n * 100).toFixed(2)}% of the pixels differ)`);
+  }
+  return { problems, loaded: seen.picture?.images ?? [] };
+}
+
+// ---------------------------------------------------------------------------
 // Main
 // ---------------------------------------------------------------------------
 async function main() {
@@ -892,7 +1077,7 @@ async function main() {
   const puppeteer = (await import('puppeteer-core')).default;
   ({ PNG } = await import('pngjs'));
   pixelmatch = (await import('pixelmatch')).default;
-  for (const name of only) if (name !== HTML_FEATURES && !SITE_LIST.some((s) => s.name === name)) die(`no site ${name}`);
+  for (const name of only) if (name !== HTML_FEATURES && name !== PRELOAD && name !== IMAGE_SET && !SITE_LIST.some((s) => s.name === name)) die(`no site ${name}`);
   for (const name of Object.keys(KNOWN_BREAKS)) if (!SITE_LIST.some((s) => s.name === name)) die(`KNOWN_BREAKS names no site: ${name}`);
 
   const t0 = Date.now();
@@ -913,6 +1098,8 @@ async function main() {
   });
   const results = [];
   let features = null;
+  let preload = null;
+  let imageSet = null;
   try {
     if (!only.length || only.includes(HTML_FEATURES)) {
       log(`browser suite: ${HTML_FEATURES}: <picture>, srcset widths, SRI (assetpipe ${HTML_FEATURE_FLAGS.join(' ')})`);
@@ -920,6 +1107,22 @@ async function main() {
         features = await htmlFeatures(browser, bin, tmp);
       } catch (e) {
         features = { problems: [`ERROR ${e.stack || String(e)}`], measured: {} };
+      }
+    }
+    if (!only.length || only.includes(PRELOAD)) {
+      log(`browser suite: ${PRELOAD}: modulepreload and font preload links (assetpipe ${PRELOAD_FLAGS.join(' ')})`);
+      try {
+        preload = await preloadFeature(browser, bin, tmp);
+      } catch (e) {
+        preload = { problems: [`ERROR ${e.stack || String(e)}`] };
+      }
+    }
+    if (!only.length || only.includes(IMAGE_SET)) {
+      log(`browser suite: ${IMAGE_SET}: a CSS background with --picture, plain nginx`);
+      try {
+        imageSet = await imageSetFeature(browser, bin, tmp);
+      } catch (e) {
+        imageSet = { problems: [`ERROR ${e.stack || String(e)}`] };
       }
     }
     const sites = SITE_LIST.filter((site) => !only.length || only.includes(site.name));
@@ -997,6 +1200,22 @@ async function main() {
       + `  assetpipe defaults, nginx negotiation:     ${b.default[480] ?? '?'} / ${b.default[1600] ?? '?'}\n`
       + `  ${HTML_FEATURE_FLAGS.join(' ')}, plain nginx: ${m[480] ?? '?'} / ${m[1600] ?? '?'}`);
   }
+  if (preload) {
+    if (preload.problems.length) {
+      ++failed;
+      lines.push(`\n${PRELOAD}: FAIL\n  ${preload.problems.join('\n  ')}`);
+    } else {
+      lines.push(`\n${PRELOAD}: pass (${preload.preloads} preloads fetched by their <link>, once each; same page as without)`);
+    }
+  }
+  if (imageSet) {
+    if (imageSet.problems.length) {
+      ++failed;
+      lines.push(`\n${IMAGE_SET}: FAIL\n  ${imageSet.problems.join('\n  ')}`);
+    } else {
+      lines.push(`\n${IMAGE_SET}: pass (Chromium took ${imageSet.loaded.join(', ')} from image-set())`);
+    }
+  }
   for (const l of lines) log(l);
 
   log('\nPer site (failed, wrong type, console: the first visit and its interaction; bytes: encodedDataLength of CDP Network.loadingFinished, first and repeat page loads):');
@@ -1019,7 +1238,7 @@ async function main() {
   }
   log(`\nbrowser suite: ${((Date.now() - t0) / 1000).toFixed(1)} s; work folder ${keep || failed ? tmp : '(removed)'}`);
   if (!keep && !failed) fs.rmSync(tmp, { recursive: true, force: true });
-  const total = results.length * CHECKS.length + (features ? 1 : 0);
+  const total = results.length * CHECKS.length + (features ? 1 : 0) + (preload ? 1 : 0) + (imageSet ? 1 : 0);
   const known = results.reduce((n, r) => n + Object.values(r.verdict).filter((v) => v === 'known').length, 0);
   log(`browser suite: ${known} of the checks are known breaks (KNOWN_BREAKS in tests/browser/run.mjs)`);
   log(`${total - failed} passed, ${failed} failed`);
