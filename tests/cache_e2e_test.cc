@@ -186,6 +186,23 @@ TEST(CacheE2E, OptionsOfAStageAreInItsKeysOnly) {
   EXPECT_LT(misses(br, "compress"), misses(br, "compress") + hits(br, "compress"));
 }
 
+TEST(CacheE2E, ACachedWarningNamesTheFileItIsAbout) {
+  TempDir tmp;
+  copy_fixture("basic", tmp / "in");
+  // Two copies of one broken JPEG share a cache entry; each warns under its own name.
+  std::string broken = write_jpeg(photo(64, 64)).substr(0, 300);
+  write(tmp / "in/img/x.jpg", broken);
+  write(tmp / "in/img/y.jpg", broken);
+  for (int round = 0; round < 2; ++round) {
+    auto r = run_assetpipe({"build", (tmp / "in").string(), "-o", (tmp / "out").string(), "-j",
+                            "1", "--cache-dir", (tmp / "cache").string()},
+                           kCacheOn);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("img/x.jpg: warning:")) << "round " << round;
+    EXPECT_THAT(r.err, HasSubstr("img/y.jpg: warning:")) << "round " << round;
+  }
+}
+
 TEST(CacheE2E, StatsCleanAndTrim) {
   TempDir tmp;
   make_site(tmp / "in");

@@ -259,16 +259,23 @@ std::optional<std::vector<ImageVariant>> unpack_variants(std::string_view packed
   return out;
 }
 
+// An image's key has its bytes, not its path: a copy elsewhere in the tree
+// (or another site) shares the entry, and its diagnostics name it, not the
+// file that stored them.
+constexpr const char* kThisImage = "\x01this image";
+
 std::optional<ImageWork> cached_variants_of(const Asset& image, cache::Entry& e,
                                             Diagnostics& diags) {
   auto variants = unpack_variants(e.get("variants").value_or(""));
   auto notes = cache::unpack_list(e.get("notes").value_or(""));
   auto raised = cache::unpack_diagnostics(e.get("diagnostics").value_or(""));
   if (!variants || !notes || !raised) return std::nullopt;
-  for (auto& d : *raised) diags.add(std::move(d));
+  for (auto& d : *raised) {
+    if (d.file == kThisImage) d.file = image.logical;
+    diags.add(std::move(d));
+  }
   ImageWork work{std::move(*variants), std::move(*notes)};
   if (auto note = cache::hit_note("variants"); !note.empty()) work.notes.push_back(note);
-  (void)image;
   return work;
 }
 
@@ -288,7 +295,10 @@ ImageWork image_variants(const Asset& image, const Options& options, Diagnostics
   work.variants = variants_of(image, options, local);
   for (const auto& v : work.variants) work.notes.push_back(variant_note(image, v));
   auto raised = local.sorted();
-  for (const auto& d : raised) diags.add(d);
+  for (auto& d : raised) {
+    diags.add(d);
+    if (d.file == image.logical) d.file = kThisImage;
+  }
   if (cache && !util::interrupted()) {
     cache::Entry e;
     e.set("variants", pack_variants(work.variants));
