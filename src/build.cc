@@ -470,7 +470,7 @@ BuildResult build(const Options& given, Diagnostics& diags) {
   }
   {
     TaskGraph graph(result.assets, options, diags, staging, result.times, cache.get(),
-                    slice.empty() && options.shard_count == 0 ? nullptr : &slice);
+                    options.shard_count > 0 ? &slice : nullptr);
     progress::stage("building", graph.work());
     graph.run();
   }

@@ -56,22 +56,23 @@ void Cache::remote_failed(const std::string& error) {
                     error));
 }
 
+void Cache::warn_once(const std::string& message) {
+  {
+    std::lock_guard lock(mutex_);
+    if (warned_) return;
+    warned_ = true;
+  }
+  warn_(message);
+}
+
 std::optional<Entry> Cache::checked(const std::string& key, std::optional<std::string> bytes,
                                     const std::string& where) {
   if (!bytes) return std::nullopt;
   auto entry = decode(key, *bytes);
   if (entry) return std::move(*entry);
-  bool first = false;
-  {
-    std::lock_guard lock(mutex_);
-    first = !warned_bad_entry_;
-    warned_bad_entry_ = true;
-  }
-  if (first) {
-    warn_(fmt::format("{}: ignored a bad cache entry {} ({}); its result is made again (further "
-                      "bad entries are not reported)",
-                      where, key.substr(0, 16), entry.error()));
-  }
+  warn_once(fmt::format("{}: ignored a bad cache entry {} ({}); its result is made again "
+                        "(further bad entries are not reported)",
+                        where, key.substr(0, 16), entry.error()));
   return std::nullopt;
 }
 
@@ -112,13 +113,7 @@ void Cache::put(Stage, const std::string& key, const Entry& entry) {
   std::string bytes = encode(key, entry);
   if (local_) {
     if (auto r = local_->put(key, bytes); !r) {
-      bool first = false;
-      {
-        std::lock_guard lock(mutex_);
-        first = !warned_bad_entry_;
-        warned_bad_entry_ = true;
-      }
-      if (first) warn_(fmt::format("cannot store a cache entry: {}", r.error()));
+      warn_once(fmt::format("cannot store a cache entry: {}", r.error()));
     }
   }
   if (write_remote_ && remote_usable()) {

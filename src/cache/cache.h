@@ -46,6 +46,8 @@ class Cache {
   std::optional<Entry> checked(const std::string& key, std::optional<std::string> bytes,
                                const std::string& where);
   void remote_failed(const std::string& error);
+  // One warning per build for a bad or unstorable local entry.
+  void warn_once(const std::string& message);
   CacheCounts& counts(Stage stage);
 
   std::unique_ptr<LocalStore> local_;
@@ -56,7 +58,7 @@ class Cache {
   mutable std::mutex mutex_;  // guards what follows
   CacheCounts minify_, image_, compress_;
   std::string remote_error_;
-  bool warned_bad_entry_ = false;
+  bool warned_ = false;
 };
 
 // Where the local cache lives when --cache-dir is not given:

@@ -96,21 +96,27 @@ std::string sha256_hex(std::string_view bytes) {
   return to_hex(digest, size);
 }
 
-std::string image_codec_versions() {
-  char codecs[256] = {};
-  avifCodecVersions(codecs);
+// Both computed once: they are in the key of every image and every encoding.
+const std::string& image_codec_versions() {
+  static const std::string versions = [] {
+    char codecs[256] = {};
+    avifCodecVersions(codecs);
 #ifdef LIBJPEG_TURBO_VERSION_NUMBER
-  long jpeg = LIBJPEG_TURBO_VERSION_NUMBER;
+    long jpeg = LIBJPEG_TURBO_VERSION_NUMBER;
 #else
-  long jpeg = JPEG_LIB_VERSION;
+    long jpeg = JPEG_LIB_VERSION;
 #endif
-  return fmt::format("libwebp {:x}; libavif {} ({}); libjpeg {}; libpng {}",
-                     WebPGetEncoderVersion(), avifVersion(), codecs, jpeg,
-                     png_access_version_number());
+    return fmt::format("libwebp {:x}; libavif {} ({}); libjpeg {}; libpng {}",
+                       WebPGetEncoderVersion(), avifVersion(), codecs, jpeg,
+                       png_access_version_number());
+  }();
+  return versions;
 }
 
-std::string compressor_versions() {
-  return fmt::format("brotli {:x}; zlib {}", BrotliEncoderVersion(), zlibVersion());
+const std::string& compressor_versions() {
+  static const std::string versions =
+      fmt::format("brotli {:x}; zlib {}", BrotliEncoderVersion(), zlibVersion());
+  return versions;
 }
 
 }  // namespace assetpipe::cache

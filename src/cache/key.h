@@ -49,7 +49,7 @@ std::string sha256_hex(std::string_view bytes);
 
 // The versions of the libraries linked in that make results: each stage adds
 // the ones it uses to its keys.
-std::string image_codec_versions();  // libwebp, libavif and its codecs, libjpeg, libpng
-std::string compressor_versions();   // brotli, zlib
+const std::string& image_codec_versions();  // libwebp, libavif and its codecs, libjpeg, libpng
+const std::string& compressor_versions();   // brotli, zlib
 
 }  // namespace assetpipe::cache

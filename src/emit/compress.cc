@@ -133,7 +133,6 @@ JobResult compress_job(const std::string& input, const std::string& name, const 
   return {Encoding{label, job.brotli ? ".br" : ".gz", std::move(*packed), size}, ""};
 }
 
-
 // The cache key of one encoding: the compressor's version and settings and
 // the digest of the bytes (computed once for both encodings of an input).
 std::string compress_key(const CompressJob& job, int level, BrotliMode mode,

@@ -222,16 +222,31 @@ Applied apply(Asset& a, const Job& job, const MinifyOutput& out, const Options& 
 // what apply() did: the bytes, the map, the notes, the warnings, whether the
 // input map was consumed.
 
-std::string tool_key(ToolKind kind, const Options& options) {
-  auto tool = find_tool(kind, options);
-  if (!tool) return "";  // run_js/run_css report it
-  std::string flags;
+// A tool as this build runs it, set up once (find_tool runs its --version):
+// the cache keys and the runs read the same tool and flags.
+struct ToolSetup {
+  ToolKind kind;
+  util::Result<Tool> tool;
+  std::string targets;  // lightningcss's browserslist query
+  std::vector<std::string> flags;
+};
+
+ToolSetup setup_tool(ToolKind kind, const Options& options) {
+  ToolSetup t{kind, find_tool(kind, options), "", {}};
   if (kind == ToolKind::Esbuild) {
-    for (const auto& f : esbuild_flags(options)) flags += f + '\n';
+    t.flags = esbuild_flags(options);
   } else {
-    for (const auto& f : lightningcss_flags(css_targets(options))) flags += f + '\n';
+    t.targets = css_targets(options);
+    t.flags = lightningcss_flags(t.targets);
   }
-  return fmt::format("{} {}\n{}", tool_name(kind), tool->version, flags);
+  return t;
+}
+
+std::string tool_key(const ToolSetup& t) {
+  if (!t.tool) return "";  // run_tool reports it
+  std::string flags;
+  for (const auto& f : t.flags) flags += f + '\n';
+  return fmt::format("{} {}\n{}", tool_name(t.kind), t.tool->version, flags);
 }
 
 std::string minify_key(const Asset& a, const Job& job, const std::string& tool,
@@ -315,39 +330,23 @@ class WorkDir {
   fs::path path_;
 };
 
-RunnerSettings settings_for(ToolKind kind, const Options& options, const fs::path& work,
-                            std::vector<std::string> flags) {
-  auto tool = find_tool(kind, options);
-  if (!tool) throw Error(tool.error());
+std::vector<MinifyOutput> run_tool(const std::vector<Job>& jobs, const ToolSetup& t,
+                                   const Options& options, const fs::path& work) {
+  if (jobs.empty()) return {};
+  if (!t.tool) throw Error(t.tool.error());
   RunnerSettings s;
-  s.tool = std::move(*tool);
+  s.tool = *t.tool;
   s.work_dir = work;
   s.source_maps = options.sourcemap == SourceMapMode::External;
   s.timeout = std::chrono::seconds(std::max(1u, options.tool_timeout_seconds));
-  s.tool_flags = std::move(flags);
-  return s;
-}
-
-std::vector<MinifyOutput> run_js(const std::vector<Job>& jobs, const Options& options,
-                                 const fs::path& work) {
-  if (jobs.empty()) return {};
-  RunnerSettings s = settings_for(ToolKind::Esbuild, options, work, esbuild_flags(options));
-  if (auto ok = check_esbuild_flags(s); !ok) throw Error(ok.error());
+  s.tool_flags = t.flags;
+  auto ok = t.kind == ToolKind::Esbuild ? check_esbuild_flags(s)
+                                        : check_lightningcss_flags(s, t.targets);
+  if (!ok) throw Error(ok.error());
   std::vector<MinifyInput> inputs;
   for (const auto& j : jobs) inputs.push_back(j.input);
-  return run_esbuild(inputs, s, kMaxBatch);
-}
-
-std::vector<MinifyOutput> run_css(const std::vector<Job>& jobs, const Options& options,
-                                  const fs::path& work) {
-  if (jobs.empty()) return {};
-  std::string targets = css_targets(options);
-  RunnerSettings s =
-      settings_for(ToolKind::Lightningcss, options, work, lightningcss_flags(targets));
-  if (auto ok = check_lightningcss_flags(s, targets); !ok) throw Error(ok.error());
-  std::vector<MinifyInput> inputs;
-  for (const auto& j : jobs) inputs.push_back(j.input);
-  return run_lightningcss(inputs, s);
+  return t.kind == ToolKind::Esbuild ? run_esbuild(inputs, s, kMaxBatch)
+                                     : run_lightningcss(inputs, s);
 }
 
 }  // namespace
@@ -395,10 +394,14 @@ void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& dia
   }
   if (js.empty() && css.empty()) return;
 
+  std::optional<ToolSetup> js_tool, css_tool;
+  if (!js.empty()) js_tool = setup_tool(ToolKind::Esbuild, options);
+  if (!css.empty()) css_tool = setup_tool(ToolKind::Lightningcss, options);
+
   // Cached results first: only misses reach the tools.
-  auto look_up = [&](std::vector<Job>& jobs, ToolKind kind) {
-    if (!cache || jobs.empty()) return;
-    std::string tool = tool_key(kind, options);
+  auto look_up = [&](std::vector<Job>& jobs, const std::optional<ToolSetup>& setup) {
+    if (!cache || !setup) return;
+    std::string tool = tool_key(*setup);
     if (tool.empty()) return;
     tbb::parallel_for(size_t{0}, jobs.size(), [&](size_t k) {
       Job& job = jobs[k];
@@ -406,8 +409,8 @@ void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& dia
       job.hit = cache->get(cache::Stage::Minify, job.key);
     });
   };
-  look_up(js, ToolKind::Esbuild);
-  look_up(css, ToolKind::Lightningcss);
+  look_up(js, js_tool);
+  look_up(css, css_tool);
   auto misses = [](const std::vector<Job>& jobs) {
     std::vector<Job> out;
     for (const auto& j : jobs) {
@@ -419,8 +422,8 @@ void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& dia
   std::vector<MinifyOutput> js_out, css_out;
   if (!js_todo.empty() || !css_todo.empty()) {
     WorkDir work(options);
-    js_out = run_js(js_todo, options, work.path());
-    css_out = run_css(css_todo, options, work.path());
+    if (js_tool) js_out = run_tool(js_todo, *js_tool, options, work.path());
+    if (css_tool) css_out = run_tool(css_todo, *css_tool, options, work.path());
   }
   progress::done(js.size() + css.size());
 
@@ -438,8 +441,8 @@ void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& dia
         MinifyOutput out;
         if (job.hit) {
           job.hit.reset();
-          out = (a.kind == FileKind::Js ? run_js : run_css)({job}, options,
-                                                           WorkDir(options).path())[0];
+          out = run_tool({job}, a.kind == FileKind::Js ? *js_tool : *css_tool, options,
+                         WorkDir(options).path())[0];
         } else {
           out = std::move(outs[next_out++]);
         }
