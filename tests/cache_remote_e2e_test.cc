@@ -102,20 +102,10 @@ class DavServer {
  public:
   DavServer() {
     NginxSetup setup;
-    std::string user = ::geteuid() == 0 ? "user root;\n" : "";
-    setup.full_config = fmt::format(
-        "daemon off;\nmaster_process off;\nworker_processes 1;\n{user}"
-        "error_log {{prefix}}/logs/error.log info;\npid {{prefix}}/nginx.pid;\n"
-        "events {{ worker_connections 512; }}\n"
-        "http {{\n  access_log off;\n"
-        "  client_body_temp_path {{prefix}}/body;\n  proxy_temp_path {{prefix}}/proxy;\n"
-        "  fastcgi_temp_path {{prefix}}/fastcgi;\n  uwsgi_temp_path {{prefix}}/uwsgi;\n"
-        "  scgi_temp_path {{prefix}}/scgi;\n"
-        "  server {{\n    listen 127.0.0.1:{{port}};\n    root \"{root}\";\n"
-        "    location /cache/ {{ dav_methods PUT; create_full_put_path on; "
-        "client_max_body_size 1g; }}\n"
-        "  }}\n}}\n",
-        fmt::arg("user", user), fmt::arg("root", root_.path().string()));
+    setup.full_config = plain_server_config(
+        root_.path(),
+        "    location /cache/ { dav_methods PUT; create_full_put_path on; "
+        "client_max_body_size 1g; }\n");
     server_ = std::make_unique<NginxServer>(setup);
   }
   std::string url() const { return fmt::format("http://127.0.0.1:{}/cache", server_->port()); }

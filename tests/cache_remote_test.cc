@@ -148,23 +148,17 @@ class CacheRemoteHttp : public ::testing::Test {
 
   void start() {
     std::string dav = "dav_methods PUT; create_full_put_path on; client_max_body_size 1g;";
-    std::string user = ::geteuid() == 0 ? "user root;\n" : "";
     NginxSetup setup;
-    setup.full_config = fmt::format(
-        "daemon off;\nmaster_process off;\nworker_processes 1;\n{user}"
-        "error_log {{prefix}}/logs/error.log info;\npid {{prefix}}/nginx.pid;\n"
-        "events {{ worker_connections 512; }}\n"
-        "http {{\n  access_log off;\n"
-        "  client_body_temp_path {{prefix}}/body;\n  proxy_temp_path {{prefix}}/proxy;\n"
-        "  fastcgi_temp_path {{prefix}}/fastcgi;\n  uwsgi_temp_path {{prefix}}/uwsgi;\n"
-        "  scgi_temp_path {{prefix}}/scgi;\n"
-        "  server {{\n    listen 127.0.0.1:{{port}};\n    root \"{root}\";\n"
-        "    location /cache/ {{ {dav} }}\n"
-        "    location /secure/ {{ if ($http_authorization != \"Bearer t\") {{ return 401; }} {dav} }}\n"
-        "    location /basic/ {{ if ($http_authorization != \"Basic dTpw\") {{ return 401; }} {dav} }}\n"
-        "    location /broken/ {{ return 500; }}\n"
-        "  }}\n}}\n",
-        fmt::arg("user", user), fmt::arg("root", root_.path().string()), fmt::arg("dav", dav));
+    setup.full_config = plain_server_config(
+        root_.path(),
+        fmt::format(
+            "    location /cache/ {{ {dav} }}\n"
+            "    location /secure/ {{ if ($http_authorization != \"Bearer t\") {{ return 401; }} "
+            "{dav} }}\n"
+            "    location /basic/ {{ if ($http_authorization != \"Basic dTpw\") {{ return 401; }} "
+            "{dav} }}\n"
+            "    location /broken/ {{ return 500; }}\n",
+            fmt::arg("dav", dav)));
     server_ = std::make_unique<NginxServer>(setup);
   }
 

@@ -268,4 +268,19 @@ HttpResponse NginxServer::request(const std::string& target,
   return r;
 }
 
+std::string plain_server_config(const fs::path& root, const std::string& locations) {
+  std::string user = ::geteuid() == 0 ? "user root;\n" : "";
+  return fmt::format(
+      "daemon off;\nmaster_process off;\nworker_processes 1;\n{user}"
+      "error_log {{prefix}}/logs/error.log info;\npid {{prefix}}/nginx.pid;\n"
+      "events {{ worker_connections 512; }}\n"
+      "http {{\n  access_log off;\n"
+      "  client_body_temp_path {{prefix}}/body;\n  proxy_temp_path {{prefix}}/proxy;\n"
+      "  fastcgi_temp_path {{prefix}}/fastcgi;\n  uwsgi_temp_path {{prefix}}/uwsgi;\n"
+      "  scgi_temp_path {{prefix}}/scgi;\n"
+      "  server {{\n    listen 127.0.0.1:{{port}};\n    root \"{root}\";\n{locations}"
+      "  }}\n}}\n",
+      fmt::arg("user", user), fmt::arg("root", root.string()), fmt::arg("locations", locations));
+}
+
 }  // namespace assetpipe::test

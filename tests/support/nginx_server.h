@@ -42,6 +42,11 @@ struct NginxSetup {
   std::string full_config;
 };
 
+// A whole nginx.conf (for NginxSetup::full_config) of one server on the
+// loopback port serving `root`, with `locations` (location blocks) inside it:
+// a WebDAV cache server, say, without assetpipe's snippets.
+std::string plain_server_config(const std::filesystem::path& root, const std::string& locations);
+
 class NginxServer {
  public:
   // Starts nginx and waits until it accepts connections; throws
