@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "link/url.h"
+#include "util/json_members.h"
 #include "util/sourcemap.h"
 
 namespace assetpipe::link {
@@ -54,28 +55,30 @@ std::string rebase(std::string_view source, std::string_view old_folder,
 
 util::Result<std::string> rebase_sources(std::string_view map_json, std::string_view old_folder,
                                          std::string_view new_folder) {
-  auto map = nlohmann::json::parse(map_json, nullptr, false);
-  if (map.is_discarded() || !map.is_object()) return util::fail("is not a valid source map (JSON)");
+  // Only "sourceRoot" or "sources" change; the rest is kept byte for byte.
+  auto members = util::json::Members::of(map_json);
+  if (!members) return util::fail("is not a valid source map (JSON)");
   if (old_folder == new_folder) return std::string(map_json);
-  auto root = map.find("sourceRoot");
-  if (root != map.end() && root->is_string() && !root->get<std::string>().empty()) {
-    std::string r = root->get<std::string>();
-    if (is_relative_source(r)) {
+  if (auto raw = members->raw("sourceRoot")) {
+    auto root = nlohmann::json::parse(*raw, nullptr, false);
+    if (root.is_string() && !root.get<std::string>().empty()) {
+      std::string r = root.get<std::string>();
+      if (!is_relative_source(r)) return std::string(map_json);
       std::string rebased = rebase(r, old_folder, new_folder);
       if (r.ends_with('/') && !rebased.ends_with('/')) rebased += '/';
-      *root = rebased;
-    }
-    return map.dump();
-  }
-  auto sources = map.find("sources");
-  if (sources != map.end() && sources->is_array()) {
-    for (auto& s : *sources) {
-      if (s.is_string() && is_relative_source(s.get<std::string>())) {
-        s = rebase(s.get<std::string>(), old_folder, new_folder);
-      }
+      return members->with({{"sourceRoot", nlohmann::json(rebased).dump()}});
     }
   }
-  return map.dump();
+  auto raw = members->raw("sources");
+  if (!raw) return std::string(map_json);
+  auto sources = nlohmann::json::parse(*raw, nullptr, false);
+  if (!sources.is_array()) return std::string(map_json);
+  for (auto& s : sources) {
+    if (s.is_string() && is_relative_source(s.get<std::string>())) {
+      s = rebase(s.get<std::string>(), old_folder, new_folder);
+    }
+  }
+  return members->with({{"sources", sources.dump()}});
 }
 
 util::Result<std::string> shift_map(std::string_view map_json, std::string_view generated,
@@ -88,15 +91,7 @@ util::Result<std::string> shift_map(std::string_view map_json, std::string_view 
 }
 
 util::Result<std::string> set_map_file(std::string_view map_json, std::string_view file) {
-  // A map that already names the file is kept byte for byte.
-  auto map = nlohmann::json::parse(map_json, nullptr, false);
-  if (map.is_object()) {
-    auto it = map.find("file");
-    if (it != map.end() && it->is_string() && it->get<std::string>() == file) {
-      return std::string(map_json);
-    }
-  }
-  return util::sourcemap::set_file(map_json, file);
+  return util::sourcemap::set_file(map_json, file);  // a map that names the file is kept as is
 }
 
 std::string source_mapping_comment(FileKind kind, std::string_view bytes,

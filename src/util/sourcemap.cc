@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "util/json_members.h"
+
 namespace assetpipe::util::sourcemap {
 namespace {
 
@@ -65,6 +67,32 @@ Result<json> parse_map(std::string_view map_json) {
     return fail("the source map is not version 3");
   }
   return j;
+}
+
+// The members of a map (json::Members), checked as parse_map checks a whole map.
+Result<util::json::Members> json_members(std::string_view map_json) {
+  auto m = util::json::Members::of(map_json);
+  if (!m) return fail("the source map " + m.error());
+  if (m->raw("sections")) return fail("index source maps (\"sections\") are not supported");
+  if (auto v = m->raw("version"); v && *v != "3") return fail("the source map is not version 3");
+  return m;
+}
+
+// A member that is a string, decoded; nullopt when absent or not a string.
+std::optional<std::string> string_member(const util::json::Members& m, std::string_view key) {
+  auto raw = m.raw(key);
+  if (!raw || raw->empty() || raw->front() != '"') return std::nullopt;
+  if (raw->find('\\') == std::string_view::npos) return std::string(raw->substr(1, raw->size() - 2));
+  auto v = nlohmann::json::parse(*raw, nullptr, false);
+  return v.is_string() ? std::optional(v.get<std::string>()) : std::nullopt;
+}
+
+// The number of elements of an array member (0 when absent or not an array).
+size_t array_size(const util::json::Members& m, std::string_view key) {
+  auto raw = m.raw(key);
+  if (!raw || raw->empty() || raw->front() != '[') return 0;
+  auto v = nlohmann::json::parse(*raw, nullptr, false);
+  return v.is_array() ? v.size() : 0;
 }
 
 Result<std::vector<std::string>> string_array(const json& j, const char* key, bool allow_null) {
@@ -355,11 +383,16 @@ std::pair<int, int> line_column(std::string_view text, size_t offset) {
 
 Result<std::string> shift_for_edits(std::string_view map_json, std::string_view generated,
                                     const std::vector<TextEdit>& edits) {
-  auto j = parse_map(map_json);
-  if (!j) return fail(j.error());
+  // Only "mappings" changes: it is decoded, shifted and spliced back; every
+  // other member (sourcesContent above all) is kept byte for byte.
+  auto members = json_members(map_json);
+  if (!members) return fail(members.error());
+  auto mappings = string_member(*members, "mappings");
+  if (!mappings) return fail("the source map has no \"mappings\" string");
   auto col_edits = column_edits(generated, edits);
   if (!col_edits) return fail(col_edits.error());
-  auto lines = decode_mappings_of(*j);
+  auto lines = decode_mappings(*mappings, array_size(*members, "sources"),
+                               array_size(*members, "names"));
   if (!lines) return fail(lines.error());
   const auto& ce = *col_edits;
   for (size_t i = 0; i < ce.size();) {
@@ -370,31 +403,21 @@ Result<std::string> shift_for_edits(std::string_view map_json, std::string_view 
     }
     i = k;
   }
-  (*j)["mappings"] = encode_mappings(*lines);
-  return j->dump();
+  // Base64 digits, ',' and ';' need no escaping.
+  return members->with({{"mappings", "\"" + encode_mappings(*lines) + "\""}});
 }
 
 std::optional<std::string> file_field(std::string_view map_json) {
-  using Event = nlohmann::json::parse_event_t;
-  // Keeps the top-level object and its "file" member; every other member is
-  // discarded as it is read.
-  auto keep = [](int depth, Event event, nlohmann::json& parsed) {
-    if (depth == 0) return true;
-    if (depth == 1 && event == Event::key) return parsed == "file";
-    return depth == 1 && event == Event::value;
-  };
-  nlohmann::json j = nlohmann::json::parse(map_json, keep, /*allow_exceptions=*/false);
-  if (!j.is_object()) return std::nullopt;
-  auto it = j.find("file");
-  if (it == j.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
+  auto members = util::json::Members::of(map_json);
+  if (!members) return std::nullopt;
+  return string_member(*members, "file");
 }
 
 Result<std::string> set_file(std::string_view map_json, std::string_view file) {
-  auto j = parse_map(map_json);
-  if (!j) return fail(j.error());
-  (*j)["file"] = std::string(file);
-  return j->dump();
+  auto members = json_members(map_json);
+  if (!members) return fail(members.error());
+  if (string_member(*members, "file") == file) return std::string(map_json);
+  return members->with({{"file", nlohmann::json(file).dump()}});
 }
 
 Result<SourceMap> compose(const SourceMap& outer, const SourceMap& inner) {
