@@ -19,20 +19,12 @@
 #include "scan/classify.h"
 #include "util/file.h"
 #include "util/interrupt.h"
+#include "util/path.h"
 
 namespace assetpipe::emit {
 namespace {
 
-std::string lower_extension(std::string_view name) {
-  auto slash = name.rfind('/');
-  std::string_view base = slash == std::string_view::npos ? name : name.substr(slash + 1);
-  auto dot = base.rfind('.');
-  if (dot == std::string_view::npos || dot == 0) return "";
-  std::string ext(base.substr(dot));
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return ext;
-}
+using util::lower_extension;
 
 bool starts_with_bytes(std::string_view bytes, std::string_view magic, size_t offset = 0) {
   return bytes.size() >= offset + magic.size() && bytes.substr(offset, magic.size()) == magic;

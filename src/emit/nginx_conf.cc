@@ -15,6 +15,7 @@
 #include "scan/classify.h"
 #include "transform/image_resize.h"
 #include "util/file.h"
+#include "util/path.h"
 
 namespace assetpipe::emit {
 namespace {
@@ -50,15 +51,10 @@ bool needs_own_type(const std::string& ext) {
   return ext == "mjs" || ext == "map" || ext == "webmanifest" || ext == "avif";
 }
 
+// "js" for "a/b.JS": the extension as nginx's types name it.
 std::string extension_of(std::string_view path) {
-  auto slash = path.rfind('/');
-  std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
-  auto dot = base.rfind('.');
-  if (dot == std::string_view::npos || dot == 0) return "";
-  std::string ext(base.substr(dot + 1));
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return ext;
+  std::string ext = util::lower_extension(path);
+  return ext.empty() ? ext : ext.substr(1);
 }
 
 // One `location = <url>`: what it serves and how.
@@ -176,10 +172,7 @@ bool has_hashed_name(const std::string& file) {
   return std::regex_match(slash == std::string::npos ? file : file.substr(slash + 1), pattern);
 }
 
-std::string folder_of(const std::string& file) {
-  auto slash = file.rfind('/');
-  return slash == std::string::npos ? "" : file.substr(0, slash + 1);
-}
+std::string folder_of(const std::string& file) { return std::string(util::folder_of(file)); }
 
 // How the server serves the build's files: hashed files whose name has the
 // hashed pattern go through a few regex locations per folder group (one per

@@ -1,5 +1,7 @@
 #include "link/css_scanner.h"
 
+#include "util/path.h"
+
 #include <string>
 #include <vector>
 
@@ -8,14 +10,8 @@ namespace {
 
 bool is_newline(char c) { return c == '\n' || c == '\r' || c == '\f'; }
 bool is_space(char c) { return c == ' ' || c == '\t' || is_newline(c); }
-bool is_hex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return c - 'A' + 10;
-}
+using util::hex_value;
+bool is_hex(char c) { return util::is_hex_digit(c); }
 bool is_name_start(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
          static_cast<unsigned char>(c) >= 0x80;

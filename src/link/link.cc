@@ -16,7 +16,7 @@
 #include "link/positions.h"
 #include "link/resolve.h"
 #include "link/source_maps.h"
-#include "link/url.h"
+#include "util/url.h"
 #include "scan/classify.h"
 #include "transform/image_probe.h"
 #include "util/file.h"
@@ -69,7 +69,7 @@ class Linker::Impl {
       : assets_(assets),
         options_(options),
         diags_(diags),
-        base_(normalize_base(options.base)),
+        base_(util::normalize_base(options.base)),
         report_progress_(report_progress) {
     for (size_t i = 0; i < assets_.size(); ++i) by_logical_.emplace(assets_[i].logical, i);
     public_url_ = options.public_url;
@@ -230,7 +230,7 @@ class Linker::Impl {
     if (it == by_logical_.end()) {
       if (url.starts_with('/') && !url.starts_with("//")) {
         unresolved_root_[size_t(&a - assets_.data())].push_back(
-            percent_decode(url.substr(0, l.path_end)));
+            util::percent_decode(url.substr(0, l.path_end)));
       }
       if (missing_is_reported(l.ref, r)) {
         warn(a, where, l.ref.url,
@@ -295,8 +295,8 @@ class Linker::Impl {
       if (names_[i].empty()) continue;
       std::optional<SourcePositions> where;
       for (const DecodedText& n : names_[i]) {
-        if (classify_url(n.text, false) != UrlKind::Path) continue;
-        std::string path = percent_decode(std::string_view(n.text).substr(0, path_end(n.text)));
+        if (util::classify_url(n.text, false) != util::UrlKind::Path) continue;
+        std::string path = util::percent_decode(std::string_view(n.text).substr(0, util::path_end(n.text)));
         std::string_view p = path;
         if (p.starts_with(base_)) {
           p.remove_prefix(base_.size());
@@ -340,7 +340,7 @@ class Linker::Impl {
         has_comment = true;
         if (a.source_map) continue;  // transform made the map; the comment just gets its name
         Asset& map = assets_[l.target];
-        auto rebased = rebase_sources(map.bytes, folder_of(map.logical), folder_of(a.logical));
+        auto rebased = rebase_sources(map.bytes, util::folder_of(map.logical), util::folder_of(a.logical));
         if (!rebased) {
           SourcePositions where(a);
           warn(a, where, l.ref.url,
@@ -413,7 +413,7 @@ class Linker::Impl {
     if (l.map_comment) {
       const Asset& map = assets_[l.target];
       new_path = a.output + ".map";
-      whole_path = folder_of(map.logical) != folder_of(a.logical);
+      whole_path = util::folder_of(map.logical) != util::folder_of(a.logical);
     } else {
       if (!renamed_[l.target]) return std::nullopt;
       const Asset& t = assets_[l.target];
@@ -423,15 +423,15 @@ class Linker::Impl {
     std::string replacement;
     if (!public_url_.empty() && !l.map_comment) {
       begin_index = 0;
-      replacement = public_url_ + "/" + percent_encode_path(new_path);
+      replacement = public_url_ + "/" + util::percent_encode_path(new_path);
     } else if (whole_path) {
       begin_index = 0;
-      replacement = percent_encode_path(base_name(new_path));
+      replacement = util::percent_encode_path(util::base_name(new_path));
     } else {
       std::string_view path = std::string_view(u.text).substr(0, l.path_end);
       auto slash = path.rfind('/');
       begin_index = slash == std::string_view::npos ? 0 : slash + 1;
-      replacement = percent_encode_path(base_name(new_path));
+      replacement = util::percent_encode_path(util::base_name(new_path));
     }
     Edit e{u.raw[begin_index], u.raw[l.path_end] - u.raw[begin_index], std::move(replacement)};
     if (std::string_view(a.bytes).substr(e.offset, e.old_length) == e.replacement) {
@@ -509,7 +509,7 @@ class Linker::Impl {
   PreloadCandidate preload_candidate(size_t t, std::string as, std::string type) const {
     const Asset& a = assets_[t];
     std::string output = renamed_[t] ? a.output : a.logical;
-    std::string path = percent_encode_path(output);
+    std::string path = util::percent_encode_path(output);
     std::string href = !public_url_.empty() && renamed_[t] ? public_url_ + "/" + path : base_ + path;
     const NamedFacts& facts = named_facts_[t];
     return {Preload{output, std::move(href), std::move(as), std::move(type)}, &a,
@@ -694,13 +694,13 @@ class Linker::Impl {
       } else {
         r.source_map = std::move(*shifted);
       }
-      auto with_file = set_map_file(*r.source_map, base_name(a.output));
+      auto with_file = set_map_file(*r.source_map, util::base_name(a.output));
       if (with_file) r.source_map = std::move(*with_file);
     }
     if (!edits.empty()) r.bytes = apply_edits(a.bytes, edits);
     if (map_appended_[m]) {
       r.bytes += source_mapping_comment(a.kind, r.bytes,
-                                        percent_encode_path(base_name(a.output)) + ".map");
+                                        util::percent_encode_path(util::base_name(a.output)) + ".map");
     }
     return r;
   }

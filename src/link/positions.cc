@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "link/url.h"
+#include "util/url.h"
 
 namespace assetpipe::link {
 
@@ -102,7 +102,7 @@ Position SourcePositions::at(size_t offset, std::string_view text) {
   if (!map_) return p;
   auto original = util::sourcemap::lookup(*map_, g.line - 1, g.utf16_column);
   if (!original) return p;
-  if (original->source == base_name(asset_.logical)) {
+  if (original->source == util::base_name(asset_.logical)) {
     auto source = std::find(map_->sources.begin(), map_->sources.end(), original->source);
     auto precise = find_in_original(static_cast<size_t>(source - map_->sources.begin()),
                                     original->line, original->column, text);

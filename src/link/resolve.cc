@@ -4,7 +4,7 @@
 #include "link/html_scanner.h"
 #include "link/js_scanner.h"
 #include "link/json_scanner.h"
-#include "link/url.h"
+#include "util/url.h"
 #include "scan/classify.h"
 
 namespace assetpipe::link {
@@ -53,25 +53,25 @@ std::optional<std::string> reference_folder(std::string_view path, const ScanRes
                                             std::string_view base) {
   // A bundler manifest's paths are relative to the output root.
   if (scan::bundler_manifest(path) != scan::BundlerManifest::None) return "";
-  std::string folder(folder_of(path));
+  std::string folder(util::folder_of(path));
   if (!scan.base_href) return folder;
   const std::string& href = *scan.base_href;
-  UrlKind kind = classify_url(href, false);
-  if (kind == UrlKind::External) return std::nullopt;
-  if (kind != UrlKind::Path) return folder;
-  auto r = resolve_path(percent_decode(href.substr(0, path_end(href))), folder, base);
+  util::UrlKind kind = util::classify_url(href, false);
+  if (kind == util::UrlKind::External) return std::nullopt;
+  if (kind != util::UrlKind::Path) return folder;
+  auto r = util::resolve_path(util::percent_decode(href.substr(0, util::path_end(href))), folder, base);
   if (!r) return folder;
-  return std::string(folder_of(*r + (href.ends_with('/') && !r->empty() ? "/" : "")));
+  return std::string(util::folder_of(*r + (href.ends_with('/') && !r->empty() ? "/" : "")));
 }
 
 Resolution resolve_reference(const Reference& ref, const std::optional<std::string>& folder,
                              std::string_view base) {
   Resolution out;
   const std::string& url = ref.url.text;
-  if (classify_url(url, ref.module_specifier) != UrlKind::Path) return out;
+  if (util::classify_url(url, ref.module_specifier) != util::UrlKind::Path) return out;
   if (!folder) return out;  // <base href> on another host
-  out.path_end = path_end(url);
-  auto r = resolve_path(percent_decode(url.substr(0, out.path_end)), *folder, base);
+  out.path_end = util::path_end(url);
+  auto r = util::resolve_path(util::percent_decode(url.substr(0, out.path_end)), *folder, base);
   if (!r) {
     out.status = Resolution::Status::Invalid;
     out.error = r.error();
@@ -87,7 +87,7 @@ Resolution resolve_reference(const Reference& ref, const std::optional<std::stri
 namespace {
 
 bool has_extension(std::string_view path) {
-  auto name = base_name(path);
+  auto name = util::base_name(path);
   auto dot = name.rfind('.');
   return dot != std::string_view::npos && dot > 0;
 }

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "link/url.h"
+#include "util/url.h"
 #include "util/json_members.h"
 #include "util/sourcemap.h"
 
@@ -10,45 +10,7 @@ namespace assetpipe::link {
 namespace {
 
 bool is_relative_source(std::string_view s) {
-  return classify_url(s, false) == UrlKind::Path && !s.starts_with('/');
-}
-
-// A path that may climb above the root ("../src/a.ts"), normalised.
-std::vector<std::string> normal_segments(std::string_view path) {
-  std::vector<std::string> out;
-  size_t k = 0;
-  while (k <= path.size()) {
-    size_t slash = path.find('/', k);
-    if (slash == std::string_view::npos) slash = path.size();
-    std::string seg(path.substr(k, slash - k));
-    bool last = slash == path.size();
-    if (seg == "." || (seg.empty() && !last)) {
-    } else if (seg == ".." && !out.empty() && out.back() != "..") {
-      out.pop_back();
-    } else {
-      out.push_back(seg);
-    }
-    k = slash + 1;
-  }
-  return out;
-}
-
-std::string rebase(std::string_view source, std::string_view old_folder,
-                   std::string_view new_folder) {
-  auto target = normal_segments(std::string(old_folder) + std::string(source));
-  auto from = normal_segments(new_folder);
-  if (!from.empty() && from.back().empty()) from.pop_back();
-  size_t common = 0;
-  while (common < from.size() && common + 1 < target.size() && from[common] == target[common]) {
-    ++common;
-  }
-  std::string out;
-  for (size_t k = common; k < from.size(); ++k) out += "../";
-  for (size_t k = common; k < target.size(); ++k) {
-    out += target[k];
-    if (k + 1 < target.size()) out += '/';
-  }
-  return out;
+  return util::classify_url(s, false) == util::UrlKind::Path && !s.starts_with('/');
 }
 
 }  // namespace
@@ -64,7 +26,7 @@ util::Result<std::string> rebase_sources(std::string_view map_json, std::string_
     if (root.is_string() && !root.get<std::string>().empty()) {
       std::string r = root.get<std::string>();
       if (!is_relative_source(r)) return std::string(map_json);
-      std::string rebased = rebase(r, old_folder, new_folder);
+      std::string rebased = util::rebase_path(r, old_folder, new_folder);
       if (r.ends_with('/') && !rebased.ends_with('/')) rebased += '/';
       return members->with({{"sourceRoot", nlohmann::json(rebased).dump()}});
     }
@@ -75,7 +37,7 @@ util::Result<std::string> rebase_sources(std::string_view map_json, std::string_
   if (!sources.is_array()) return std::string(map_json);
   for (auto& s : sources) {
     if (s.is_string() && is_relative_source(s.get<std::string>())) {
-      s = rebase(s.get<std::string>(), old_folder, new_folder);
+      s = util::rebase_path(s.get<std::string>(), old_folder, new_folder);
     }
   }
   return members->with({{"sources", sources.dump()}});

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "util/glob.h"
+#include "util/path.h"
 
 namespace assetpipe {
 
@@ -49,17 +50,8 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-std::string_view base_name(std::string_view path) {
-  auto slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
-std::string extension(std::string_view path) {
-  auto base = base_name(path);
-  auto dot = base.rfind('.');
-  if (dot == std::string_view::npos || dot == 0) return "";
-  return lower(base.substr(dot));
-}
+using util::base_name;
+std::string extension(std::string_view path) { return util::lower_extension(path); }
 
 }  // namespace
 

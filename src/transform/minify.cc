@@ -25,6 +25,7 @@
 #include "util/glob.h"
 #include "util/interrupt.h"
 #include "util/output_siblings.h"
+#include "util/path.h"
 #include "util/sourcemap.h"
 
 namespace fs = std::filesystem;
@@ -49,13 +50,8 @@ struct Job {
   std::optional<cache::Entry> hit;        // its cached result
 };
 
-std::string folder_of(std::string_view logical) {
-  return fs::path(std::string(logical)).parent_path().generic_string();
-}
-
-std::string base_name(std::string_view logical) {
-  return fs::path(std::string(logical)).filename().generic_string();
-}
+using util::base_name;
+std::string folder_of(std::string_view logical) { return std::string(util::folder_of(logical)); }
 
 // `<name>.map` beside a file that has no sourceMappingURL comment, when its
 // `file` field (if it has one) names that file: the pairing bundlers'
@@ -108,8 +104,7 @@ void find_input_map(Job& job, const Asset& a, const std::vector<Asset>& assets,
 void rebase_sources(sm::SourceMap& map, const std::string& from, const std::string& to) {
   for (auto& s : map.sources) {
     if (s.empty() || s.front() == '/' || s.find(':') != std::string::npos) continue;
-    fs::path full = (fs::path(from) / s).lexically_normal();
-    s = full.lexically_relative(to.empty() ? fs::path(".") : fs::path(to)).generic_string();
+    s = util::rebase_path(s, from, to);
   }
 }
 
@@ -121,8 +116,8 @@ util::Result<std::string> final_map(const Asset& a, const Job& job, const Minify
                                     bool& composed, Diagnostics& diags) {
   auto outer = sm::decode(out.map);
   if (!outer) return util::fail("the minifier wrote a broken source map: " + outer.error());
-  outer->sources = {base_name(a.logical)};
-  outer->file = base_name(a.logical);
+  outer->sources = {std::string(base_name(a.logical))};
+  outer->file = std::string(base_name(a.logical));
   composed = false;
   if (job.input_map) {
     // Bounded by the file it maps (a hostile map costs memory in proportion to that).

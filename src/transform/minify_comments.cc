@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "util/url.h"
+
 namespace assetpipe::transform {
 namespace {
 
@@ -23,26 +25,6 @@ std::optional<std::string> url_of(std::string_view body) {
   std::string_view url = trim(body.substr(key.size()));
   if (url.empty() || url.find_first_of(" \t\n\r") != url.npos) return std::nullopt;
   return std::string(url);
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-      out.push_back(char(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
 }
 
 std::optional<std::string> base64_decode(std::string_view s) {
@@ -107,32 +89,12 @@ std::string strip_map_comment(std::string_view code, FileKind kind) {
 
 std::optional<std::string> resolve_map_url(std::string_view url, std::string_view logical,
                                            std::string_view base) {
-  namespace fs = std::filesystem;
-  if (url.starts_with("data:") || url.starts_with("//") || url.find("://") != url.npos ||
-      url.find(':') < url.find('/')) {
-    return std::nullopt;
-  }
-  url = url.substr(0, url.find_first_of("?#"));
-  std::string path = percent_decode(url);
-  if (path.empty()) return std::nullopt;
-  fs::path resolved;
-  if (path.front() == '/') {
-    std::string_view b = base;
-    if (!b.empty() && b.back() == '/' && path.starts_with(b)) {
-      resolved = path.substr(b.size());
-    } else {
-      resolved = path.substr(1);
-    }
-  } else {
-    resolved = fs::path(std::string(logical)).parent_path() / path;
-  }
-  resolved = resolved.lexically_normal();
-  std::string out = resolved.generic_string();
-  if (out.empty() || out == "." || out.starts_with("../") || out == ".." ||
-      resolved.is_absolute()) {
-    return std::nullopt;
-  }
-  return out;
+  // The link step's resolver: a map URL resolves as any other reference does.
+  if (util::classify_url(url, false) != util::UrlKind::Path) return std::nullopt;
+  auto path = util::resolve_path(util::percent_decode(url.substr(0, util::path_end(url))),
+                                 util::folder_of(logical), util::normalize_base(base));
+  if (!path || path->empty()) return std::nullopt;
+  return *path;
 }
 
 std::optional<std::string> decode_data_url(std::string_view url) {
@@ -143,7 +105,7 @@ std::optional<std::string> decode_data_url(std::string_view url) {
   std::string_view payload = url.substr(comma + 1);
   if (!params.starts_with("application/json")) return std::nullopt;
   if (params.ends_with(";base64")) return base64_decode(payload);
-  return percent_decode(payload);
+  return util::percent_decode(payload);
 }
 
 }  // namespace assetpipe::transform

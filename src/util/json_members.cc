@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/file.h"
+#include "util/path.h"
 
 namespace assetpipe::util::json {
 namespace {
@@ -13,7 +14,6 @@ namespace {
 constexpr size_t kMaxDepth = 512;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 // A strict checker of JSON text. Strings are checked for escapes and control
 // characters here; UTF-8 is checked once over the whole text by the caller.
@@ -44,7 +44,7 @@ class Checker {
       char e = s_[p_++];
       if (e == 'u') {
         for (int k = 0; k < 4; ++k) {
-          if (p_ >= s_.size() || !is_hex(s_[p_++])) return false;
+          if (p_ >= s_.size() || !util::is_hex_digit(s_[p_++])) return false;
         }
       } else if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos) {
         return false;

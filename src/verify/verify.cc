@@ -18,7 +18,7 @@
 #include "link/naming.h"
 #include "link/positions.h"
 #include "link/resolve.h"
-#include "link/url.h"
+#include "util/url.h"
 #include "scan/classify.h"
 #include "util/file.h"
 #include "util/hash.h"
@@ -417,7 +417,7 @@ class Verifier {
   }
 
   void check_references() {
-    std::string base = link::normalize_base(base_);
+    std::string base = util::normalize_base(base_);
     for (const auto& [rel, path] : tree_) {
       if (!served_text(rel)) continue;
       FileKind kind = scan::classify(rel);

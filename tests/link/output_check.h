@@ -10,7 +10,7 @@
 #include "link/html_scanner.h"
 #include "link/js_scanner.h"
 #include "link/json_scanner.h"
-#include "link/url.h"
+#include "util/url.h"
 #include "scan/classify.h"
 
 namespace assetpipe::link::testing {
@@ -52,20 +52,20 @@ struct OutputCheck {
 inline OutputCheck check_references(const std::map<std::string, std::string>& tree,
                                     const std::string& base = "/") {
   OutputCheck out;
-  std::string nbase = normalize_base(base);
+  std::string nbase = util::normalize_base(base);
   for (const auto& [path, bytes] : tree) {
     if (!detail::served(path)) continue;
     ScanResult scan = detail::scan_file(path, bytes);
-    std::string folder(folder_of(path));
+    std::string folder(util::folder_of(path));
     if (scan.base_href && scan.base_href->starts_with('/')) {
-      auto r = resolve_path(*scan.base_href, "", nbase);
-      if (r) folder = std::string(folder_of(*r + "/"));
+      auto r = util::resolve_path(*scan.base_href, "", nbase);
+      if (r) folder = std::string(util::folder_of(*r + "/"));
     }
     for (const auto& ref : scan.refs) {
       if (ref.kind == RefKind::DynamicExpression) continue;
       std::string url = ref.url.trimmed().text;
-      if (classify_url(url, ref.module_specifier) != UrlKind::Path) continue;
-      auto r = resolve_path(percent_decode(url.substr(0, path_end(url))), folder, nbase);
+      if (util::classify_url(url, ref.module_specifier) != util::UrlKind::Path) continue;
+      auto r = util::resolve_path(util::percent_decode(url.substr(0, util::path_end(url))), folder, nbase);
       std::string target = r ? *r : "";
       if (target.empty() || target.ends_with('/')) target += "index.html";
       if (ref.kind == RefKind::Navigation && !tree.count(target)) continue;  // server routes

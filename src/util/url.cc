@@ -1,20 +1,14 @@
-#include "link/url.h"
+#include "util/url.h"
 
 #include <fmt/format.h>
 
 #include <vector>
 
-namespace assetpipe::link {
+namespace assetpipe::util {
 namespace {
 
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool has_scheme(std::string_view url) {
   if (url.empty() || !is_alpha(url[0])) return false;
@@ -24,18 +18,6 @@ bool has_scheme(std::string_view url) {
     if (!(is_alpha(c) || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')) return false;
   }
   return false;
-}
-
-std::vector<std::string_view> split_segments(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t k = 0;
-  while (k <= path.size()) {
-    size_t slash = path.find('/', k);
-    if (slash == std::string_view::npos) slash = path.size();
-    out.push_back(path.substr(k, slash - k));
-    k = slash + 1;
-  }
-  return out;
 }
 
 }  // namespace
@@ -100,12 +82,12 @@ std::string normalize_base(std::string_view base) {
   return b;
 }
 
-util::Result<std::string> resolve_path(std::string_view decoded_path, std::string_view dir,
+Result<std::string> resolve_path(std::string_view decoded_path, std::string_view dir,
                                        std::string_view base) {
   std::string joined;
   if (decoded_path.starts_with('/')) {
     if (!decoded_path.starts_with(base)) {
-      return util::fail(fmt::format("is outside --base {}", base));
+      return fail(fmt::format("is outside --base {}", base));
     }
     joined = decoded_path.substr(base.size());
   } else {
@@ -118,7 +100,7 @@ util::Result<std::string> resolve_path(std::string_view decoded_path, std::strin
     bool last = k + 1 == segments.size();
     if (seg == "." || (seg.empty() && !last)) continue;
     if (seg == "..") {
-      if (out.empty()) return util::fail("leaves the input folder");
+      if (out.empty()) return fail("leaves the input folder");
       out.pop_back();
       continue;
     }
@@ -129,33 +111,8 @@ util::Result<std::string> resolve_path(std::string_view decoded_path, std::strin
     if (k) logical += '/';
     logical += out[k];
   }
-  if (logical.find('\0') != std::string::npos) return util::fail("contains a NUL byte");
+  if (logical.find('\0') != std::string::npos) return fail("contains a NUL byte");
   return logical;
 }
 
-std::string_view folder_of(std::string_view logical) {
-  auto slash = logical.rfind('/');
-  return slash == std::string_view::npos ? std::string_view() : logical.substr(0, slash + 1);
-}
-
-std::string_view base_name(std::string_view logical) {
-  auto slash = logical.rfind('/');
-  return slash == std::string_view::npos ? logical : logical.substr(slash + 1);
-}
-
-std::string relative_path(std::string_view from_dir, std::string_view to) {
-  auto a = split_segments(from_dir);
-  auto b = split_segments(to);
-  if (!a.empty() && a.back().empty()) a.pop_back();
-  size_t common = 0;
-  while (common < a.size() && common + 1 < b.size() && a[common] == b[common]) ++common;
-  std::string out;
-  for (size_t k = common; k < a.size(); ++k) out += "../";
-  for (size_t k = common; k < b.size(); ++k) {
-    out += b[k];
-    if (k + 1 < b.size()) out += '/';
-  }
-  return out;
-}
-
-}  // namespace assetpipe::link
+}  // namespace assetpipe::util

@@ -5,9 +5,10 @@
 #include <string>
 #include <string_view>
 
+#include "util/path.h"
 #include "util/result.h"
 
-namespace assetpipe::link {
+namespace assetpipe::util {
 
 enum class UrlKind {
   Empty,     // "" or only whitespace
@@ -36,14 +37,7 @@ std::string normalize_base(std::string_view base);
 // tree. `dir` is the logical folder the reference is relative to ("" for the
 // root, else "css/"); `base` is the normalised --base. Fails with a message
 // when the path leaves the root or lies outside --base.
-util::Result<std::string> resolve_path(std::string_view decoded_path, std::string_view dir,
+Result<std::string> resolve_path(std::string_view decoded_path, std::string_view dir,
                                        std::string_view base);
 
-// "css/main.css" -> "css/"; "a.js" -> "".
-std::string_view folder_of(std::string_view logical);
-std::string_view base_name(std::string_view logical);
-
-// A relative path from folder `from_dir` ("" or ending in '/') to `to` (a logical path).
-std::string relative_path(std::string_view from_dir, std::string_view to);
-
-}  // namespace assetpipe::link
+}  // namespace assetpipe::util
