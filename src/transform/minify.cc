@@ -38,11 +38,16 @@ constexpr size_t kMaxBatch = 400;
 // Input maps above this size are not parsed (README "Source maps").
 constexpr size_t kMaxInputMapBytes = size_t{256} << 20;
 
-// One file's work: its input for the tool and the map it came with.
+// One file's work: what is known of its input for the tool, and the map it
+// came with. The input itself (the bytes without their map comment) is made
+// only when the tool runs (input_of): a job holds no copy of a file.
 struct Job {
   size_t asset = 0;
-  MinifyInput input;
-  std::optional<std::string> input_map;   // JSON
+  std::string extension;  // as the tool is told: ".js", ".mjs", ".cjs", ".css"
+  size_t code_size = 0;   // of the input, its map comment removed
+  sm::Limits limits;      // on what a map of that input may decode to
+  const std::string* input_map = nullptr;  // JSON: an asset's bytes, or *inline_map
+  std::unique_ptr<std::string> inline_map;  // a data: URL's map (an address that moves with the job)
   std::optional<size_t> input_map_asset;  // index of the .map asset, when a file
   std::string input_map_dir;              // folder its `sources` are relative to
   std::string input_map_name;             // for messages
@@ -72,7 +77,7 @@ void find_input_map(Job& job, const Asset& a, const std::vector<Asset>& assets,
   if (!comment) {
     // No comment: the map a bundler left beside it (a "hidden" source map).
     if (auto beside = map_beside(a, assets, by_logical)) {
-      job.input_map = assets[*beside].bytes;
+      job.input_map = &assets[*beside].bytes;
       job.input_map_asset = *beside;
       job.input_map_dir = folder_of(a.logical);
       job.input_map_name = assets[*beside].logical;
@@ -80,7 +85,8 @@ void find_input_map(Job& job, const Asset& a, const std::vector<Asset>& assets,
     return;
   }
   if (auto inline_map = decode_data_url(comment->url)) {
-    job.input_map = std::move(*inline_map);
+    job.inline_map = std::make_unique<std::string>(std::move(*inline_map));
+    job.input_map = job.inline_map.get();
     job.input_map_dir = folder_of(a.logical);
     job.input_map_name = a.logical + " (inline map)";
     return;
@@ -94,7 +100,7 @@ void find_input_map(Job& job, const Asset& a, const std::vector<Asset>& assets,
                                          util::printable(*path)));
     return;
   }
-  job.input_map = assets[it->second].bytes;
+  job.input_map = &assets[it->second].bytes;
   job.input_map_asset = it->second;
   job.input_map_dir = folder_of(*path);
   job.input_map_name = *path;
@@ -125,7 +131,7 @@ util::Result<std::string> final_map(const Asset& a, const Job& job, const Minify
                      ? util::Result<sm::SourceMap>(util::fail(fmt::format(
                            "it is larger than {} MiB, the limit for composing a map",
                            kMaxInputMapBytes >> 20)))
-                     : sm::decode(*job.input_map, sm::limits_for(job.input.code));
+                     : sm::decode(*job.input_map, job.limits);
     if (inner) {
       rebase_sources(*inner, job.input_map_dir, folder_of(a.logical));
       auto c = sm::compose(*outer, *inner);
@@ -175,7 +181,7 @@ struct Applied {
   std::optional<size_t> consumed;
 };
 
-Applied apply(Asset& a, const Job& job, const MinifyOutput& out, const Options& options,
+Applied apply(Asset& a, const Job& job, MinifyOutput& out, const Options& options,
               Diagnostics& diags) {
   if (!out.ok) {
     report_failure(a, out, options, diags);
@@ -187,12 +193,12 @@ Applied apply(Asset& a, const Job& job, const MinifyOutput& out, const Options& 
     return {true, keep_input(a, job, options)};
   }
   double saving = 1.0 - static_cast<double>(out.code.size()) /
-                            static_cast<double>(std::max<size_t>(1, job.input.code.size()));
+                            static_cast<double>(std::max<size_t>(1, job.code_size));
   if (saving < options.min_minify_saving) {
     a.notes.push_back(fmt::format(
         "not minified: it saves {:.1f}% ({} -> {} bytes), under --min-minify-saving {}; "
         "kept as it was, with its own map",
-        100.0 * saving, job.input.code.size(), out.code.size(), options.min_minify_saving));
+        100.0 * saving, job.code_size, out.code.size(), options.min_minify_saving));
     return {true, keep_input(a, job, options)};
   }
   bool composed = false;
@@ -207,7 +213,7 @@ Applied apply(Asset& a, const Job& job, const MinifyOutput& out, const Options& 
     composed = true;  // the input map is dropped with the comment
   }
   a.notes.push_back(fmt::format("minified {} -> {} bytes", a.bytes.size(), out.code.size()));
-  a.bytes = out.code;
+  a.bytes = std::move(out.code);
   return {true, composed ? job.input_map_asset : std::nullopt};
 }
 
@@ -249,10 +255,10 @@ std::string minify_key(const Asset& a, const Job& job, const std::string& tool,
   cache::Key k("minify");
   k.add("tool", tool)
       .add("logical", a.logical)
-      .add("extension", job.input.extension)
+      .add("extension", job.extension)
       .add("bytes", a.bytes)
-      .add("has-input-map", job.input_map.has_value())
-      .add("input-map", job.input_map.value_or(""))
+      .add("has-input-map", job.input_map != nullptr)
+      .add("input-map", job.input_map ? std::string_view(*job.input_map) : std::string_view())
       .add("input-map-dir", job.input_map_dir)
       .add("input-map-name", job.input_map_name)
       .add("sourcemap", options.sourcemap == SourceMapMode::External)
@@ -262,7 +268,7 @@ std::string minify_key(const Asset& a, const Job& job, const std::string& tool,
 }
 
 // Applies one tool result, and stores what it did when it is a result.
-Applied apply_and_store(Asset& a, const Job& job, const MinifyOutput& out, const Options& options,
+Applied apply_and_store(Asset& a, const Job& job, MinifyOutput& out, const Options& options,
                         Diagnostics& diags, cache::Cache* cache) {
   Diagnostics local;
   size_t notes_before = a.notes.size();
@@ -325,7 +331,13 @@ class WorkDir {
   fs::path path_;
 };
 
-std::vector<MinifyOutput> run_tool(const std::vector<Job>& jobs, const ToolSetup& t,
+// What the tool is given for one file: its bytes without their map comment.
+MinifyInput input_of(const Asset& a, const Job& job) {
+  return {a.logical, strip_map_comment(a.bytes, a.kind), job.extension};
+}
+
+std::vector<MinifyOutput> run_tool(const std::vector<const Job*>& jobs,
+                                   const std::vector<Asset>& assets, const ToolSetup& t,
                                    const Options& options, const fs::path& work) {
   if (jobs.empty()) return {};
   if (!t.tool) throw Error(t.tool.error());
@@ -339,7 +351,8 @@ std::vector<MinifyOutput> run_tool(const std::vector<Job>& jobs, const ToolSetup
                                         : check_lightningcss_flags(s, t.targets);
   if (!ok) throw Error(ok.error());
   std::vector<MinifyInput> inputs;
-  for (const auto& j : jobs) inputs.push_back(j.input);
+  inputs.reserve(jobs.size());
+  for (const Job* j : jobs) inputs.push_back(input_of(assets[j->asset], *j));
   return t.kind == ToolKind::Esbuild ? run_esbuild(inputs, s, kMaxBatch)
                                      : run_lightningcss(inputs, s);
 }
@@ -374,15 +387,16 @@ void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& dia
     }
     Job job;
     job.asset = i;
-    job.input = {a.logical, strip_map_comment(a.bytes, a.kind),
-                 scan::split_extension(a.logical).second};
     if (a.kind == FileKind::Js) {
-      std::string ext = job.input.extension;
-      std::transform(ext.begin(), ext.end(), ext.begin(),
-                     [](unsigned char c) { return char(std::tolower(c)); });
-      job.input.extension = ext == ".mjs" || ext == ".cjs" ? ext : ".js";
+      std::string ext = util::lower_extension(a.logical);
+      job.extension = ext == ".mjs" || ext == ".cjs" ? ext : ".js";
     } else {
-      job.input.extension = ".css";
+      job.extension = ".css";
+    }
+    {
+      std::string code = strip_map_comment(a.bytes, a.kind);
+      job.code_size = code.size();
+      job.limits = sm::limits_for(code);
     }
     find_input_map(job, a, assets, by_logical, options, diags);
     (a.kind == FileKind::Js ? js : css).push_back(std::move(job));
@@ -407,18 +421,18 @@ void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& dia
   look_up(js, js_tool);
   look_up(css, css_tool);
   auto misses = [](const std::vector<Job>& jobs) {
-    std::vector<Job> out;
+    std::vector<const Job*> out;
     for (const auto& j : jobs) {
-      if (!j.hit) out.push_back(j);
+      if (!j.hit) out.push_back(&j);
     }
     return out;
   };
-  std::vector<Job> js_todo = misses(js), css_todo = misses(css);
+  std::vector<const Job*> js_todo = misses(js), css_todo = misses(css);
   std::vector<MinifyOutput> js_out, css_out;
   if (!js_todo.empty() || !css_todo.empty()) {
     WorkDir work(options);
-    if (js_tool) js_out = run_tool(js_todo, *js_tool, options, work.path());
-    if (css_tool) css_out = run_tool(css_todo, *css_tool, options, work.path());
+    if (js_tool) js_out = run_tool(js_todo, assets, *js_tool, options, work.path());
+    if (css_tool) css_out = run_tool(css_todo, assets, *css_tool, options, work.path());
   }
   progress::done(js.size() + css.size());
 
@@ -436,7 +450,7 @@ void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& dia
         MinifyOutput out;
         if (job.hit) {
           job.hit.reset();
-          out = run_tool({job}, a.kind == FileKind::Js ? *js_tool : *css_tool, options,
+          out = run_tool({&job}, assets, a.kind == FileKind::Js ? *js_tool : *css_tool, options,
                          WorkDir(options).path())[0];
         } else {
           out = std::move(outs[next_out++]);
