@@ -6,6 +6,7 @@
 
 #include <thread>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -135,6 +136,40 @@ TEST(CacheLocalStore, TrimRemovesTheLeastRecentlyUsedFirst) {
   for (int i : {1, 2, 3}) EXPECT_FALSE(fs::exists(store.path_of(keys[i]))) << i;
   EXPECT_EQ(store.clean().removed, 2u);
   EXPECT_EQ(store.usage().entries, 0u);
+}
+
+TEST(CacheLocalStore, TrimListsTheEntriesOnlyWhenTheEstimateNearsTheLimit) {
+  TempDir tmp;
+  auto build = [&](int first, int count, uint64_t max_bytes) {  // one build: puts, then trims
+    cache::LocalStore store(tmp / "c");
+    for (int i = first; i < first + count; ++i) {
+      EXPECT_TRUE(store.put(key_of({{"k", std::to_string(i)}}), std::string(1000, 'x')).ok());
+    }
+    return store.trim(max_bytes);
+  };
+  auto first = build(0, 3, 100000);  // no record yet: a listing
+  EXPECT_EQ(first.entries, 3u);
+  EXPECT_EQ(read(tmp / "c/usage"), "3 3000 0\n");
+  // Under 90% of the limit: the record plus this build's puts, no listing.
+  auto second = build(3, 2, 100000);
+  EXPECT_EQ(second.entries, 5u);
+  EXPECT_EQ(second.bytes, 5000u);
+  EXPECT_EQ(read(tmp / "c/usage"), "5 5000 1\n");
+  // An entry that came another way is seen at the next listing: over 90% of
+  // a lower limit, the build lists, trims and records what it found.
+  ASSERT_TRUE(cache::LocalStore(tmp / "c").put(key_of({{"k", "other"}}), std::string(500, 'y')).ok());
+  auto third = build(5, 1, 6000);
+  EXPECT_EQ(third.entries, 6u);  // 5 + 1 of this build = 6000 bytes; 7 entries, 6500 bytes, found
+  EXPECT_EQ(third.removed, 1u);
+  EXPECT_LE(third.bytes, 6000u);
+  EXPECT_EQ(read(tmp / "c/usage"), fmt::format("6 {} 0\n", third.bytes));
+  // At most 50 builds in a row without a listing.
+  for (int b = 1; b < 50; ++b) build(1000 + b, 0, 1u << 30);
+  EXPECT_EQ(read(tmp / "c/usage"), fmt::format("6 {} 49\n", third.bytes));
+  build(2000, 0, 1u << 30);
+  EXPECT_EQ(read(tmp / "c/usage"), fmt::format("6 {} 0\n", third.bytes));
+  cache::LocalStore(tmp / "c").clean();
+  EXPECT_EQ(read(tmp / "c/usage"), "0 0 0\n");
 }
 
 TEST(CacheLocalStore, ManyWritersOfTheSameKeysAtOnce) {

@@ -4,10 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cinttypes>
+#include <cstdio>
 #include <ctime>
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <vector>
 
 #include <fmt/format.h>
@@ -89,7 +92,12 @@ util::Result<util::Ok> LocalStore::put(const std::string& key, std::string_view 
     fs::create_directories(dir_, ec);
     (void)util::write_file_atomic(dir_ / "CACHEDIR.TAG", kCacheDirTag);
   }
-  return util::write_file_atomic(path_of(key), value);
+  auto r = util::write_file_atomic(path_of(key), value);
+  if (r) {
+    put_entries_ += 1;
+    put_bytes_ += value.size();
+  }
+  return r;
 }
 
 LocalStore::Usage LocalStore::usage() const {
@@ -102,7 +110,42 @@ LocalStore::Usage LocalStore::usage() const {
   return u;
 }
 
+namespace {
+
+constexpr const char* kUsageFile = "usage";
+constexpr uint64_t kMaxBuildsWithoutListing = 50;
+
+// "<entries> <bytes> <builds since the last listing>"
+struct Recorded {
+  uint64_t entries = 0, bytes = 0, builds = 0;
+};
+
+std::optional<Recorded> read_usage(const fs::path& dir) {
+  auto text = util::read_file(dir / kUsageFile);
+  if (!text) return std::nullopt;
+  Recorded r;
+  if (std::sscanf(text->c_str(), "%" SCNu64 " %" SCNu64 " %" SCNu64, &r.entries, &r.bytes, &r.builds) != 3) {
+    return std::nullopt;
+  }
+  return r;
+}
+
+void write_usage(const fs::path& dir, const Recorded& r) {
+  if (!fs::exists(dir)) return;
+  (void)util::write_file_atomic(dir / kUsageFile,
+                                fmt::format("{} {} {}\n", r.entries, r.bytes, r.builds));
+}
+
+}  // namespace
+
 LocalStore::Usage LocalStore::trim(uint64_t max_bytes) {
+  if (auto last = read_usage(dir_)) {
+    Recorded now{last->entries + put_entries_, last->bytes + put_bytes_, last->builds + 1};
+    if (now.builds < kMaxBuildsWithoutListing && now.bytes <= max_bytes / 10 * 9) {
+      write_usage(dir_, now);
+      return {now.entries, now.bytes, 0};
+    }
+  }
   auto files = list_files(dir_ / kEntries);
   auto stale = fs::file_time_type::clock::now() - std::chrono::hours(1);
   Usage u;
@@ -130,12 +173,14 @@ LocalStore::Usage LocalStore::trim(uint64_t max_bytes) {
   }
   u.removed += gone;
   u.entries = entries.size() - gone;
+  write_usage(dir_, {u.entries, u.bytes, 0});
   return u;
 }
 
 LocalStore::Usage LocalStore::clean() {
   Usage before = usage();
   util::remove_tree(dir_ / kEntries);
+  write_usage(dir_, {});
   return {0, 0, before.entries};
 }
 

@@ -4,6 +4,7 @@
 // removes the least recently used entries first.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -20,7 +21,11 @@ class LocalStore : public Storage {
   std::string describe() const override;
 
   // Removes entries, oldest use first, until at most `max_bytes` remain, and
-  // temporary files a killed build left (older than an hour).
+  // temporary files a killed build left (older than an hour). Listing every
+  // entry costs a stat each, so it is skipped (as ccache skips its cleanup)
+  // while the usage the last listing found (the file "usage" in the folder)
+  // plus what was put since stays under 90% of `max_bytes`, for at most 50
+  // builds in a row; the figures are then that estimate.
   struct Usage {
     uint64_t entries = 0, bytes = 0, removed = 0;
   };
@@ -34,6 +39,7 @@ class LocalStore : public Storage {
 
  private:
   std::filesystem::path dir_;
+  std::atomic<uint64_t> put_entries_{0}, put_bytes_{0};  // by this process
 };
 
 }  // namespace assetpipe::cache

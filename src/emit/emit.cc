@@ -215,29 +215,31 @@ void Staging::write_originals(const std::vector<Asset>& assets) {
   if (!impl_->options.originals) return;
   Impl& s = *impl_;
   // The safety net: the same bytes under the input name, where nothing else
-  // is. Serial, in asset order: the first claim of a path wins.
-  for (const Asset& a : assets) {
-    if (!is_renamed_original(a)) continue;
-    std::vector<std::pair<std::string, std::string>> copies;  // staged -> original
-    {
-      std::lock_guard lock(s.mutex);
-      if (s.owner_of.count(a.logical)) continue;
+  // is. Claimed serially, in asset order (the first claim of a path wins);
+  // then linked in parallel.
+  struct Copy {
+    std::string from, to;  // staged -> original
+    uint64_t size;
+    int64_t mtime;
+  };
+  std::vector<Copy> copies;
+  {
+    std::lock_guard lock(s.mutex);
+    for (const Asset& a : assets) {
+      if (!is_renamed_original(a) || s.owner_of.count(a.logical)) continue;
       s.owner_of.emplace(a.logical, a.logical);
-      copies.emplace_back(a.output, a.logical);
+      copies.push_back({a.output, a.logical, a.digest.size, a.mtime});
       for (const auto& e : a.encodings) {
         if (s.owner_of.emplace(a.logical + e.suffix, a.logical).second) {
-          copies.emplace_back(a.output + e.suffix, a.logical + e.suffix);
+          copies.push_back({a.output + e.suffix, a.logical + e.suffix, e.size, a.mtime});
         }
       }
     }
-    for (const auto& [from, to] : copies) {
-      uint64_t size = a.digest.size;
-      for (const auto& e : a.encodings) {
-        if (from == a.output + e.suffix) size = e.size;
-      }
-      s.second_name(s.staging / from, to, size, a.mtime);
-    }
   }
+  tbb::parallel_for(size_t{0}, copies.size(), [&](size_t k) {
+    const Copy& c = copies[k];
+    s.second_name(s.staging / c.from, c.to, c.size, c.mtime);
+  });
 }
 
 std::set<std::string> Staging::claimed() const {
