@@ -207,10 +207,12 @@ TEST(LinkEndToEnd, RealPublishedCssExcerptsResolve) {
 }
 
 TEST(LinkEndToEnd, RealPackagesFromTheCorpusResolve) {
-  // npm pack katex @fortawesome/fontawesome-free into bench/corpus (see docs/references.md).
-  fs::path corpus = fixtures_dir().parent_path() / "bench/corpus";
-  std::vector<fs::path> roots = {corpus / "katex/package/dist", corpus / "fa/package"};
-  if (!fs::exists(roots[0]) || !fs::exists(roots[1])) GTEST_SKIP() << "no corpus in " << corpus;
+  // The real npm packages bench/setup-corpus unpacks (katex's dist, fontawesome-free).
+  fs::path corpus = fixtures_dir().parent_path() / "bench/corpus/site/vendor";
+  std::vector<fs::path> roots = {corpus / "katex", corpus / "fontawesome"};
+  if (!fs::exists(roots[0]) || !fs::exists(roots[1])) {
+    GTEST_SKIP() << "no corpus in " << corpus << " (bench/setup-corpus makes it)";
+  }
   for (const auto& root : roots) {
     TempDir t;
     auto r = build(root, t / "out");
