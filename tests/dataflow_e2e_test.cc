@@ -124,3 +124,27 @@ TEST(Dataflow, MinificationThatSavesTooLittleKeepsTheInputAndItsMap) {
   std::string js2 = manifest_of(tmp / "out2")["assets"]["dist/bundle.js"]["file"];
   EXPECT_LT(read(tmp / "out2" / js2).size(), unminified_script().size() * 7 / 10);
 }
+
+// A map composed into its minified file's map is freed before the link step,
+// unless a file that kept its bytes names it too: that file still gets it.
+TEST(Dataflow, AMapTwoFilesNameIsStillTakenOverByTheOneNotMinified) {
+  TempDir tmp;
+  std::string map = kBesideMap;
+  map.replace(map.find("\"bundle.js\""), 11, "\"shared.js\"");
+  write(tmp / "in/dist/shared.js.map", map);
+  write(tmp / "in/dist/a.js", unminified_script() + "//# sourceMappingURL=shared.js.map\n");
+  write(tmp / "in/dist/b.js", unminified_script() + "//# sourceMappingURL=shared.js.map\n");
+  auto r = run_assetpipe({"build", (tmp / "in").string(), "-o", (tmp / "out").string(),
+                          "--no-minify-glob", "dist/b.js"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, ::testing::Not(HasSubstr("not a valid source map"))) << r.err;
+  auto assets = manifest_of(tmp / "out")["assets"];
+  for (const char* name : {"dist/a.js", "dist/b.js"}) {
+    std::string js = assets[name]["file"];
+    auto m = nlohmann::json::parse(read(tmp / "out" / (js + ".map")));
+    EXPECT_EQ(m["sources"], nlohmann::json::array({"../src/main.ts"})) << name;
+  }
+  // b.js kept its bytes (not minified), with its comment renamed.
+  std::string b = read(tmp / "out" / std::string(assets["dist/b.js"]["file"]));
+  EXPECT_THAT(b, HasSubstr("greeting_number_39"));
+}

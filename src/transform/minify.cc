@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
@@ -357,6 +358,30 @@ std::vector<MinifyOutput> run_tool(const std::vector<const Job*>& jobs,
                                      : run_lightningcss(inputs, s);
 }
 
+// A map composed into its owner's new map is not needed any more (it is not
+// written: its owner's map is served at its place), so its bytes are freed
+// here rather than held until the link step names it. Unless a JS or CSS file
+// that kept its bytes still names it in its comment: the link step takes that
+// map over and reads it.
+void free_consumed_maps(std::vector<Asset>& assets,
+                        const std::vector<std::pair<size_t, size_t>>& consumed,
+                        const std::map<std::string_view, size_t>& by_logical,
+                        const Options& options) {
+  if (consumed.empty()) return;
+  std::set<size_t> still_named;
+  for (const Asset& a : assets) {
+    if (a.kind != FileKind::Js && a.kind != FileKind::Css) continue;
+    auto comment = find_map_comment(a.bytes, a.kind);
+    if (!comment) continue;
+    auto path = resolve_map_url(comment->url, a.logical, options.base);
+    if (!path) continue;
+    if (auto it = by_logical.find(*path); it != by_logical.end()) still_named.insert(it->second);
+  }
+  for (const auto& [map, owner] : consumed) {
+    if (!still_named.count(map)) std::string().swap(assets[map].bytes);
+  }
+}
+
 }  // namespace
 
 bool should_minify(const Asset& a, const Options& options) {
@@ -466,6 +491,7 @@ void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& dia
   for (const auto& [map, owner] : consumed) {
     if (assets[map].map_of.empty()) assets[map].map_of = assets[owner].logical;
   }
+  free_consumed_maps(assets, consumed, by_logical, options);
 }
 
 }  // namespace assetpipe::transform
