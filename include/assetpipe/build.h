@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "assetpipe/asset.h"
+#include "assetpipe/cache_stats.h"
 #include "assetpipe/diagnostics.h"
 #include "assetpipe/error.h"
 #include "assetpipe/options.h"
@@ -14,19 +15,6 @@ namespace assetpipe {
 
 struct StageTimes {
   double scan = 0, minify = 0, images = 0, link = 0, compress = 0, emit = 0;
-};
-
-// What the cache did in one build (src/cache/), per stage.
-struct CacheCounts {
-  uint64_t local_hits = 0, remote_hits = 0, misses = 0;
-};
-struct CacheStats {
-  bool enabled = false;
-  std::string dir;           // the local folder
-  std::string remote;        // the remote's URL, any password replaced by ***
-  std::string remote_error;  // why the remote was turned off for this build, if it was
-  CacheCounts minify, image, compress;
-  uint64_t entries = 0, bytes = 0, trimmed = 0;  // the local folder after the build
 };
 
 struct BuildResult {

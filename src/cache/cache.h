@@ -14,7 +14,7 @@
 #include <optional>
 #include <string>
 
-#include "assetpipe/build.h"
+#include "assetpipe/cache_stats.h"
 #include "assetpipe/options.h"
 #include "cache/entry.h"
 #include "cache/local_store.h"
