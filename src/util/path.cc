@@ -35,19 +35,30 @@ std::vector<std::string_view> split_segments(std::string_view path) {
   return out;
 }
 
-std::string relative_path(std::string_view from_dir, std::string_view to) {
-  auto a = split_segments(from_dir);
-  auto b = split_segments(to);
-  if (!a.empty() && a.back().empty()) a.pop_back();
+namespace {
+
+// The path from folder `from` to `to`, both as segments from the root (the
+// folder's trailing empty segment removed): up to what they share, then down.
+// The last segment of `to` is its name, never shared.
+template <typename From, typename To>
+std::string up_then_down(const From& from, const To& to) {
   size_t common = 0;
-  while (common < a.size() && common + 1 < b.size() && a[common] == b[common]) ++common;
+  while (common < from.size() && common + 1 < to.size() && from[common] == to[common]) ++common;
   std::string out;
-  for (size_t k = common; k < a.size(); ++k) out += "../";
-  for (size_t k = common; k < b.size(); ++k) {
-    out += b[k];
-    if (k + 1 < b.size()) out += '/';
+  for (size_t k = common; k < from.size(); ++k) out += "../";
+  for (size_t k = common; k < to.size(); ++k) {
+    out += to[k];
+    if (k + 1 < to.size()) out += '/';
   }
   return out;
+}
+
+}  // namespace
+
+std::string relative_path(std::string_view from_dir, std::string_view to) {
+  auto a = split_segments(from_dir);
+  if (!a.empty() && a.back().empty()) a.pop_back();
+  return up_then_down(a, split_segments(to));
 }
 
 namespace {
@@ -71,20 +82,9 @@ std::vector<std::string> normal_segments(std::string_view path) {
 
 std::string rebase_path(std::string_view path, std::string_view old_folder,
                         std::string_view new_folder) {
-  auto target = normal_segments(std::string(old_folder) + std::string(path));
   auto from = normal_segments(new_folder);
   if (!from.empty() && from.back().empty()) from.pop_back();
-  size_t common = 0;
-  while (common < from.size() && common + 1 < target.size() && from[common] == target[common]) {
-    ++common;
-  }
-  std::string out;
-  for (size_t k = common; k < from.size(); ++k) out += "../";
-  for (size_t k = common; k < target.size(); ++k) {
-    out += target[k];
-    if (k + 1 < target.size()) out += '/';
-  }
-  return out;
+  return up_then_down(from, normal_segments(std::string(old_folder) + std::string(path)));
 }
 
 bool is_hex_digit(char c) { return hex_value(c) >= 0; }
