@@ -17,7 +17,6 @@
 #include "assetpipe/error.h"
 #include "cache/cache.h"
 #include "cache/key.h"
-#include "scan/classify.h"
 #include "transform/minify_comments.h"
 #include "transform/minify_esbuild.h"
 #include "transform/minify_lightningcss.h"

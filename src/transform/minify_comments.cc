@@ -1,7 +1,5 @@
 #include "transform/minify_comments.h"
 
-#include <filesystem>
-
 #include "util/url.h"
 
 namespace assetpipe::transform {
