@@ -234,6 +234,24 @@ TEST(SourceMap, ShiftRejectsBadEdits) {
   EXPECT_EQ(json::parse(*none)["mappings"], json::parse(map)["mappings"]);
 }
 
+TEST(SourceMap, ShiftSetsTheFileInTheSamePass) {
+  auto t = make_tokens({{"import", "\"./x.js\";"}});
+  std::string map = sm::encode(t.map);
+  size_t x = t.text.find("./x.js");
+  std::vector<sm::TextEdit> edits = {{x, 6, "./x.0123456789.js"}};
+  auto alone = sm::shift_for_edits(map, t.text, edits);
+  auto named = sm::shift_for_edits(map, t.text, edits, "main.0123456789.js");
+  ASSERT_TRUE(alone.ok() && named.ok());
+  // The same as shifting, then setting the file.
+  EXPECT_EQ(*named, *sm::set_file(*alone, "main.0123456789.js"));
+  EXPECT_EQ(json::parse(*named)["file"], "main.0123456789.js");
+  // A map that already names the file keeps that member as it was.
+  auto again = sm::shift_for_edits(*named, apply_edits(t.text, edits), {},
+                                   "main.0123456789.js");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *named);
+}
+
 TEST(SourceMap, SetFileKeepsOtherFields) {
   std::string in =
       R"({"version":3,"sources":["a.js"],"x_custom":[1],"names":[],"mappings":"AAAA"})";

@@ -16,11 +16,12 @@
 #include "link/positions.h"
 #include "link/resolve.h"
 #include "link/source_maps.h"
-#include "util/url.h"
 #include "scan/classify.h"
 #include "transform/image_probe.h"
 #include "util/file.h"
 #include "util/interrupt.h"
+#include "util/sourcemap.h"
+#include "util/url.h"
 
 namespace assetpipe::link {
 namespace {
@@ -688,14 +689,17 @@ class Linker::Impl {
       r.preloads = std::move(more.preloads);
     }
     if (r.source_map) {
-      auto shifted = shift_map(*r.source_map, a.bytes, edits);
-      if (!shifted) {
-        r.map_problem = shifted.error();
-      } else {
-        r.source_map = std::move(*shifted);
+      std::string_view file = util::base_name(a.output);
+      auto adjusted = shift_map(*r.source_map, a.bytes, edits, file);
+      if (adjusted) {
+        r.source_map = std::move(*adjusted);
+      } else if (!edits.empty()) {
+        // Not shifted (a map without edits that cannot be read is kept as it
+        // is): it still names its file where it can.
+        r.map_problem = adjusted.error();
+        auto named = util::sourcemap::set_file(*r.source_map, file);
+        if (named) r.source_map = std::move(*named);
       }
-      auto with_file = set_map_file(*r.source_map, util::base_name(a.output));
-      if (with_file) r.source_map = std::move(*with_file);
     }
     if (!edits.empty()) r.bytes = apply_edits(a.bytes, edits);
     if (map_appended_[m]) {

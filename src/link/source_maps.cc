@@ -2,9 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "util/url.h"
 #include "util/json_members.h"
 #include "util/sourcemap.h"
+#include "util/url.h"
 
 namespace assetpipe::link {
 namespace {
@@ -44,16 +44,12 @@ util::Result<std::string> rebase_sources(std::string_view map_json, std::string_
 }
 
 util::Result<std::string> shift_map(std::string_view map_json, std::string_view generated,
-                                    const std::vector<Edit>& edits) {
-  if (edits.empty()) return std::string(map_json);
+                                    const std::vector<Edit>& edits, std::string_view file) {
+  if (edits.empty()) return util::sourcemap::set_file(map_json, file);
   std::vector<util::sourcemap::TextEdit> text_edits;
   text_edits.reserve(edits.size());
   for (const auto& e : edits) text_edits.push_back({e.offset, e.old_length, e.replacement});
-  return util::sourcemap::shift_for_edits(map_json, generated, text_edits);
-}
-
-util::Result<std::string> set_map_file(std::string_view map_json, std::string_view file) {
-  return util::sourcemap::set_file(map_json, file);  // a map that names the file is kept as is
+  return util::sourcemap::shift_for_edits(map_json, generated, text_edits, file);
 }
 
 std::string source_mapping_comment(FileKind kind, std::string_view bytes,

@@ -26,12 +26,11 @@ struct Edit {
 util::Result<std::string> rebase_sources(std::string_view map_json, std::string_view old_folder,
                                          std::string_view new_folder);
 
-// The map of `generated` adjusted for `edits` applied to it (sorted, disjoint).
+// The map of `generated` adjusted for `edits` applied to it (sorted, disjoint),
+// with "file" set to `file`, in one pass over the map. The same bytes when
+// nothing changes. A failure (a map or edits it cannot shift) changes nothing.
 util::Result<std::string> shift_map(std::string_view map_json, std::string_view generated,
-                                    const std::vector<Edit>& edits);
-
-// The map with "file" set (the same bytes when it already is).
-util::Result<std::string> set_map_file(std::string_view map_json, std::string_view file);
+                                    const std::vector<Edit>& edits, std::string_view file);
 
 // "\n//# sourceMappingURL=<name>" for JS, "\n/*# sourceMappingURL=<name> */" for
 // CSS (no leading newline when `bytes` already ends with one); "" for other kinds.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -382,7 +383,8 @@ std::pair<int, int> line_column(std::string_view text, size_t offset) {
 }
 
 Result<std::string> shift_for_edits(std::string_view map_json, std::string_view generated,
-                                    const std::vector<TextEdit>& edits) {
+                                    const std::vector<TextEdit>& edits,
+                                    std::optional<std::string_view> file) {
   // Only "mappings" changes: it is decoded, shifted and spliced back; every
   // other member (sourcesContent above all) is kept byte for byte.
   auto members = json_members(map_json);
@@ -404,7 +406,9 @@ Result<std::string> shift_for_edits(std::string_view map_json, std::string_view 
     i = k;
   }
   // Base64 digits, ',' and ';' need no escaping.
-  return members->with({{"mappings", "\"" + encode_mappings(*lines) + "\""}});
+  std::map<std::string, std::string> values = {{"mappings", "\"" + encode_mappings(*lines) + "\""}};
+  if (file && string_member(*members, "file") != *file) values["file"] = nlohmann::json(*file).dump();
+  return members->with(values);
 }
 
 std::optional<std::string> file_field(std::string_view map_json) {

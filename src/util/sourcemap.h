@@ -84,9 +84,11 @@ std::pair<int, int> line_column(std::string_view text, size_t offset);
 // on each edited line, generated columns after an edit shift by the length change (columns are
 // counted in UTF-16 code units, as browsers do); segments inside a replaced span move to its
 // start. Edits sorted by offset, non-overlapping, no newlines in old or new text.
-// Fields other than "mappings" are kept as they were.
+// Fields other than "mappings" are kept as they were, but for "file" when `file`
+// is given: it is set in the same pass (as set_file would).
 Result<std::string> shift_for_edits(std::string_view map_json, std::string_view generated,
-                                    const std::vector<TextEdit>& edits);
+                                    const std::vector<TextEdit>& edits,
+                                    std::optional<std::string_view> file = std::nullopt);
 
 // The map's top-level "file" field, without building the rest of it;
 // nullopt when it has none or is not a JSON object.
