@@ -333,7 +333,7 @@ class WorkDir {
 
 // What the tool is given for one file: its bytes without their map comment.
 MinifyInput input_of(const Asset& a, const Job& job) {
-  return {a.logical, strip_map_comment(a.bytes, a.kind), job.extension};
+  return {a.logical, std::string(strip_map_comment(a.bytes, a.kind)), job.extension};
 }
 
 std::vector<MinifyOutput> run_tool(const std::vector<const Job*>& jobs,
@@ -417,11 +417,9 @@ void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& dia
     } else {
       job.extension = ".css";
     }
-    {
-      std::string code = strip_map_comment(a.bytes, a.kind);
-      job.code_size = code.size();
-      job.limits = sm::limits_for(code);
-    }
+    std::string_view code = strip_map_comment(a.bytes, a.kind);
+    job.code_size = code.size();
+    job.limits = sm::limits_for(code);
     find_input_map(job, a, assets, by_logical, options, diags);
     (a.kind == FileKind::Js ? js : css).push_back(std::move(job));
   }

@@ -79,10 +79,9 @@ std::optional<MapComment> find_map_comment(std::string_view code, FileKind kind)
   return MapComment{line_start + lead, line.size() - lead, *url};
 }
 
-std::string strip_map_comment(std::string_view code, FileKind kind) {
+std::string_view strip_map_comment(std::string_view code, FileKind kind) {
   auto c = find_map_comment(code, kind);
-  if (!c) return std::string(code);
-  return std::string(code.substr(0, c->offset));
+  return c ? code.substr(0, c->offset) : code;
 }
 
 std::optional<std::string> resolve_map_url(std::string_view url, std::string_view logical,

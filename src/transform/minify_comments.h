@@ -20,8 +20,9 @@ struct MapComment {
 // whitespace follows it. CSS accepts only the /* */ form.
 std::optional<MapComment> find_map_comment(std::string_view code, FileKind kind);
 
-// `code` without that comment (and without the whitespace that follows it).
-std::string strip_map_comment(std::string_view code, FileKind kind);
+// `code` without that comment (and without the whitespace that follows it): a
+// view of its beginning, no copy.
+std::string_view strip_map_comment(std::string_view code, FileKind kind);
 
 // The input-relative path a map URL names, relative to the file at
 // `logical`; nullopt for absolute URLs (http:, //host) and data: URLs, and

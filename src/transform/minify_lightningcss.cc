@@ -88,7 +88,7 @@ MinifyOutput run_one(const MinifyInput& in, size_t index, const RunnerSettings& 
     o.map = std::move(*map);
   }
   o.ok = true;
-  o.code = strip_map_comment(*code, FileKind::Css);
+  o.code = std::string(strip_map_comment(*code, FileKind::Css));
   return o;
 }
 
