@@ -1,9 +1,9 @@
 #include "link/css_scanner.h"
 
-#include "util/path.h"
-
 #include <string>
 #include <vector>
+
+#include "util/path.h"
 
 namespace assetpipe::link {
 namespace {

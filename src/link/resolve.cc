@@ -4,8 +4,8 @@
 #include "link/html_scanner.h"
 #include "link/js_scanner.h"
 #include "link/json_scanner.h"
-#include "util/url.h"
 #include "scan/classify.h"
+#include "util/url.h"
 
 namespace assetpipe::link {
 

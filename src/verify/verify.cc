@@ -18,10 +18,10 @@
 #include "link/naming.h"
 #include "link/positions.h"
 #include "link/resolve.h"
-#include "util/url.h"
 #include "scan/classify.h"
 #include "util/file.h"
 #include "util/hash.h"
+#include "util/url.h"
 #include "verify/decode.h"
 
 namespace fs = std::filesystem;
