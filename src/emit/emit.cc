@@ -94,8 +94,13 @@ struct Staging::Impl {
   fs::path staging;  // empty on a dry run
   std::optional<util::StagingGuard> guard;
   mutable std::mutex mutex;
-  std::map<std::string, std::string> owner_of;  // claimed path -> the input file writing it
-  std::set<std::string> asset_outputs;          // claimed as an asset's own file
+  // Claimed path -> the file writing it (the records live as long as the
+  // build), and whether it is that file's own output.
+  struct Owner {
+    const Asset* asset;
+    bool own_file;
+  };
+  std::map<std::string, Owner> owner_of;
   EmitStats stats;
 
   explicit Impl(const Options& o) : options(o) {}
@@ -103,14 +108,11 @@ struct Staging::Impl {
   // The one collision rule: two files of the build at one path.
   void claim(const std::string& path, const Asset& a, bool own_file) {
     std::lock_guard lock(mutex);
-    auto [it, inserted] = owner_of.emplace(path, a.logical);
-    if (inserted) {
-      if (own_file) asset_outputs.insert(path);
-      return;
-    }
-    if (own_file && asset_outputs.count(path)) {
+    auto [it, inserted] = owner_of.emplace(path, Owner{&a, own_file});
+    if (inserted) return;
+    if (own_file && it->second.own_file) {
       // In path order, so the message is the same at any -j.
-      auto [first, second] = std::minmax(it->second, a.logical);
+      auto [first, second] = std::minmax(it->second.asset->logical, a.logical);
       throw Error(fmt::format("{} and {} would both be written as {}; rename one of them",
                               util::printable(first), util::printable(second),
                               util::printable(path)));
@@ -218,27 +220,31 @@ void Staging::write_originals(const std::vector<Asset>& assets) {
   // is. Claimed serially, in asset order (the first claim of a path wins);
   // then linked in parallel.
   struct Copy {
-    std::string from, to;  // staged -> original
-    uint64_t size;
-    int64_t mtime;
+    const Asset* asset;
+    int encoding;  // index into its encodings, or -1: the file itself
   };
   std::vector<Copy> copies;
   {
     std::lock_guard lock(s.mutex);
     for (const Asset& a : assets) {
       if (!is_renamed_original(a) || s.owner_of.count(a.logical)) continue;
-      s.owner_of.emplace(a.logical, a.logical);
-      copies.push_back({a.output, a.logical, a.digest.size, a.mtime});
-      for (const auto& e : a.encodings) {
-        if (s.owner_of.emplace(a.logical + e.suffix, a.logical).second) {
-          copies.push_back({a.output + e.suffix, a.logical + e.suffix, e.size, a.mtime});
+      s.owner_of.emplace(a.logical, Impl::Owner{&a, false});
+      copies.push_back({&a, -1});
+      for (size_t k = 0; k < a.encodings.size(); ++k) {
+        if (s.owner_of.emplace(a.logical + a.encodings[k].suffix, Impl::Owner{&a, false}).second) {
+          copies.push_back({&a, static_cast<int>(k)});
         }
       }
     }
   }
   tbb::parallel_for(size_t{0}, copies.size(), [&](size_t k) {
-    const Copy& c = copies[k];
-    s.second_name(s.staging / c.from, c.to, c.size, c.mtime);
+    const Asset& a = *copies[k].asset;
+    if (copies[k].encoding < 0) {
+      s.second_name(s.staging / a.output, a.logical, a.digest.size, a.mtime);
+    } else {
+      const Encoding& e = a.encodings[static_cast<size_t>(copies[k].encoding)];
+      s.second_name(s.staging / (a.output + e.suffix), a.logical + e.suffix, e.size, a.mtime);
+    }
   });
 }
 

@@ -89,6 +89,9 @@ class Linker::Impl {
     util::throw_if_interrupted();
     check_base();
     keep_string_named();
+    // Needed no more: the memory goes back before the files are named.
+    std::vector<std::vector<std::string>>().swap(unresolved_root_);
+    std::vector<std::vector<DecodedText>>().swap(names_);
     take_over_maps();
     redirect_links_to_maps();
     set_imports();
