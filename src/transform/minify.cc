@@ -25,6 +25,7 @@
 #include "util/output_siblings.h"
 #include "util/path.h"
 #include "util/sourcemap.h"
+#include "util/url.h"
 
 namespace fs = std::filesystem;
 namespace sm = assetpipe::util::sourcemap;
@@ -113,8 +114,7 @@ void find_input_map(Job& job, const Asset& a, const std::vector<Asset>& assets,
 // Sources of `map` (relative to `from`) made relative to `to`; URLs and absolute paths kept.
 void rebase_sources(sm::SourceMap& map, const std::string& from, const std::string& to) {
   for (auto& s : map.sources) {
-    if (s.empty() || s.front() == '/' || s.find(':') != std::string::npos) continue;
-    s = util::rebase_path(s, from, to);
+    if (util::is_relative_source(s)) s = util::rebase_path(s, from, to);
   }
 }
 
