@@ -463,7 +463,7 @@ BuildResult build(const Options& given, Diagnostics& diags) {
   extra.merge(emit::framework_manifests(result.assets, options));
   std::string manifest =
       emit::manifest_json(result.assets, emit::framework_manifest_paths(options));
-  if (!options.manifest_path) extra[".assetpipe/manifest.json"] = manifest;
+  if (!options.manifest_path) extra[".assetpipe/manifest.json"] = std::move(manifest);
   if (options.dry_run) {
     auto stats = staging.stats();
     result.files_written = stats.files;

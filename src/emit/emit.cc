@@ -11,6 +11,8 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
@@ -94,25 +96,68 @@ struct Staging::Impl {
   fs::path staging;  // empty on a dry run
   std::optional<util::StagingGuard> guard;
   mutable std::mutex mutex;
-  // Claimed path -> the file writing it (the records live as long as the
-  // build), and whether it is that file's own output.
-  struct Owner {
+  // The claimed paths, by a hash of the path: each claim says which of its
+  // file's paths it is, and the path is made again from the record (which
+  // lives as long as the build) when it must be compared or listed. A map
+  // of the path strings cost about 170 bytes a path.
+  enum class Part : uint8_t { Own, Map, MapEncoding, Variant, Encoding, Original, OriginalEncoding };
+  struct Claim {
     const Asset* asset;
-    bool own_file;
+    Part part;
+    uint32_t index;  // into the encodings or variants
   };
-  std::map<std::string, Owner> owner_of;
+  std::unordered_multimap<size_t, Claim> claims;
   EmitStats stats;
 
   explicit Impl(const Options& o) : options(o) {}
 
+  static std::string path_of(const Claim& c) {
+    const Asset& a = *c.asset;
+    switch (c.part) {
+      case Part::Own: return a.output;
+      case Part::Map: return a.output + ".map";
+      case Part::MapEncoding: return a.output + ".map" + a.source_map_encodings[c.index].suffix;
+      case Part::Variant: return a.output + "." + a.variants[c.index].format;
+      case Part::Encoding: return a.output + a.encodings[c.index].suffix;
+      case Part::Original: return a.logical;
+      case Part::OriginalEncoding: return a.logical + a.encodings[c.index].suffix;
+    }
+    return "";
+  }
+
+  static size_t hash_of(std::string_view path) { return std::hash<std::string_view>{}(path); }
+
+  // The claim of `path`, if any. Under the mutex.
+  const Claim* find(const std::string& path, size_t hash) const {
+    auto [begin, end] = claims.equal_range(hash);
+    for (auto it = begin; it != end; ++it) {
+      if (path_of(it->second) == path) return &it->second;
+    }
+    return nullptr;
+  }
+
+  // Claims `path` unless it is claimed; whether it was free. Under the mutex.
+  bool try_claim(const std::string& path, Claim c) {
+    size_t h = hash_of(path);
+    if (find(path, h)) return false;
+    claims.emplace(h, c);
+    return true;
+  }
+
   // The one collision rule: two files of the build at one path.
-  void claim(const std::string& path, const Asset& a, bool own_file) {
+  void claim(const Asset& a, Part part, uint32_t index = 0) {
+    Claim c{&a, part, index};
+    std::string path = path_of(c);
     std::lock_guard lock(mutex);
-    auto [it, inserted] = owner_of.emplace(path, Owner{&a, own_file});
-    if (inserted) return;
-    if (own_file && it->second.own_file) {
+    size_t h = hash_of(path);
+    const Claim* taken = find(path, h);
+    if (!taken) {
+      claims.emplace(h, c);
+      return;
+    }
+    if (part == Part::Own && taken->part == Part::Own) {
       // In path order, so the message is the same at any -j.
-      auto [first, second] = std::minmax(it->second.asset->logical, a.logical);
+      auto [first, second] = std::minmax(taken->asset->logical, a.logical);
       throw Error(fmt::format("{} and {} would both be written as {}; rename one of them",
                               util::printable(first), util::printable(second),
                               util::printable(path)));
@@ -188,15 +233,16 @@ void Staging::write(const Asset& a) {
   if (!a.map_of.empty()) return;  // emitted as its owner's <output>.map
   Impl& s = *impl_;
   // Claim every path first: a collision writes nothing.
-  s.claim(a.output, a, true);
+  using Part = Impl::Part;
+  s.claim(a, Part::Own);
   if (a.source_map) {
-    s.claim(a.output + ".map", a, false);
-    for (const auto& e : a.source_map_encodings) s.claim(a.output + ".map" + e.suffix, a, false);
+    s.claim(a, Part::Map);
+    for (uint32_t k = 0; k < a.source_map_encodings.size(); ++k) s.claim(a, Part::MapEncoding, k);
   }
-  for (const auto& v : a.variants) {
-    if (v.skipped.empty()) s.claim(a.output + "." + v.format, a, false);
+  for (uint32_t k = 0; k < a.variants.size(); ++k) {
+    if (a.variants[k].skipped.empty()) s.claim(a, Part::Variant, k);
   }
-  for (const auto& e : a.encodings) s.claim(a.output + e.suffix, a, false);
+  for (uint32_t k = 0; k < a.encodings.size(); ++k) s.claim(a, Part::Encoding, k);
 
   if (a.streamed) {
     s.copy(a.source_path, a.output, a.input_size, a.mtime);
@@ -227,11 +273,12 @@ void Staging::write_originals(const std::vector<Asset>& assets) {
   {
     std::lock_guard lock(s.mutex);
     for (const Asset& a : assets) {
-      if (!is_renamed_original(a) || s.owner_of.count(a.logical)) continue;
-      s.owner_of.emplace(a.logical, Impl::Owner{&a, false});
+      if (!is_renamed_original(a) || !s.try_claim(a.logical, {&a, Impl::Part::Original, 0})) {
+        continue;
+      }
       copies.push_back({&a, -1});
-      for (size_t k = 0; k < a.encodings.size(); ++k) {
-        if (s.owner_of.emplace(a.logical + a.encodings[k].suffix, Impl::Owner{&a, false}).second) {
+      for (uint32_t k = 0; k < a.encodings.size(); ++k) {
+        if (s.try_claim(a.logical + a.encodings[k].suffix, {&a, Impl::Part::OriginalEncoding, k})) {
           copies.push_back({&a, static_cast<int>(k)});
         }
       }
@@ -251,7 +298,7 @@ void Staging::write_originals(const std::vector<Asset>& assets) {
 std::set<std::string> Staging::claimed() const {
   std::lock_guard lock(impl_->mutex);
   std::set<std::string> out;
-  for (const auto& [path, owner] : impl_->owner_of) out.insert(path);
+  for (const auto& [hash, claim] : impl_->claims) out.insert(Impl::path_of(claim));
   return out;
 }
 
