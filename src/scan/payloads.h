@@ -2,7 +2,7 @@
 // text of its source map and its variants' bytes (Asset's payload fields).
 // A task fetch()es the files it works on and park()s them when it is done,
 // so a build holds in memory only what its running tasks work on, whatever
-// the size of the site (DESIGN.md "Memory").
+// the size of the site (DESIGN.md, invariant "Bounded").
 //
 // A parked payload stays where it already is when it has not changed since it
 // was fetched: in its input file, or in the spill file. What changed is
