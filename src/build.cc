@@ -27,6 +27,7 @@
 #include "emit/nginx_conf.h"
 #include "emit/record.h"
 #include "link/link.h"
+#include "scan/payloads.h"
 #include "scan/walk.h"
 #include "shard.h"
 #include "transform/images.h"
@@ -98,36 +99,6 @@ void check_paths(const Options& o) {
 
 namespace {
 
-// Reads the files whose bytes the build holds from the start: what is
-// minified or scanned (and source maps). Images are read by their own tasks,
-// streamed files never.
-void read_loaded(std::vector<Asset>& assets, const Options& options) {
-  std::vector<size_t> todo;
-  for (size_t i = 0; i < assets.size(); ++i) {
-    if (!assets[i].streamed && !transform::wants_variants(assets[i], options)) todo.push_back(i);
-  }
-  progress::stage("reading", todo.size());
-  std::mutex m;
-  std::string first_error;
-  tbb::parallel_for(size_t{0}, todo.size(), [&](size_t k) {
-    if (util::interrupted()) return;
-    Asset& a = assets[todo[k]];
-    auto r = util::read_file(a.source_path);
-    if (!r) {
-      std::lock_guard lock(m);
-      if (first_error.empty()) first_error = fmt::format("{}: {}", util::printable(a.logical), r.error());
-      return;
-    }
-    a.bytes = std::move(*r);
-    a.input_size = a.bytes.size();
-    progress::done();
-  });
-  util::throw_if_interrupted();
-  if (!first_error.empty()) {
-    throw Error(first_error + " (did it vanish or change during the build?)");
-  }
-}
-
 // Seconds spent in one kind of task, summed over the tasks (they overlap).
 class StageClock {
  public:
@@ -163,7 +134,7 @@ class TaskGraph {
  public:
   TaskGraph(std::vector<Asset>& assets, const Options& options, Diagnostics& diags,
             emit::Staging& staging, StageTimes& times, cache::Cache* cache,
-            const std::vector<char>* slice)
+            const std::vector<char>* slice, scan::Payloads& payloads)
       : assets_(assets),
         options_(options),
         diags_(diags),
@@ -171,7 +142,8 @@ class TaskGraph {
         slice_(slice),
         staging_(staging),
         times_(times),
-        linker_(assets, options, diags, /*report_progress=*/false),
+        payloads_(payloads),
+        linker_(assets, options, diags, /*report_progress=*/false, &payloads),
         pending_(assets.size(), 0) {
     for (size_t i = 0; i < assets_.size(); ++i) {
       if (assets_[i].streamed) {
@@ -234,6 +206,7 @@ class TaskGraph {
   bool in_slice(size_t i) const { return !slice_ || (*slice_)[i]; }
   emit::Staging& staging_;
   StageTimes& times_;
+  scan::Payloads& payloads_;
   link::Linker linker_;
   tbb::task_group tasks_;
 
@@ -266,7 +239,7 @@ class TaskGraph {
 
   void text_task() {
     auto t = Clock::now();
-    transform::minify(assets_, options_, diags_, cache_, slice_);
+    transform::minify(assets_, options_, diags_, cache_, slice_, &payloads_);
     minify_.add(t);
     util::throw_if_interrupted();
     stop_on_errors(diags_, options_);  // a file that failed to minify
@@ -317,25 +290,21 @@ class TaskGraph {
       return;
     }
     // A private copy while encoding: the record is shared with prepare().
+    payloads_.fetch(i);
     Asset image;
     image.logical = a.logical;
     image.kind = a.kind;
-    auto bytes = util::read_file(a.source_path);
-    if (!bytes) {
-      throw Error(fmt::format("{}: {} (did it vanish or change during the build?)",
-                              util::printable(a.logical), bytes.error()));
-    }
-    image.bytes = std::move(*bytes);
+    image.bytes = std::move(a.bytes);
     progress::started(a.logical);
     transform::ImageWork work = transform::image_variants(image, options_, diags_, cache_);
     progress::done();
     {
       std::lock_guard lock(mutex_);
-      a.input_size = image.bytes.size();
       a.bytes = std::move(image.bytes);
       a.variants = std::move(work.variants);
       for (auto& n : work.notes) a.notes.push_back(std::move(n));
     }
+    payloads_.park(i);  // until it is named
     images_clock_.add(t);
     transformed(i);
   }
@@ -372,11 +341,17 @@ class TaskGraph {
         }
       }
     }
+    for (size_t m : members) {
+      if (assets_[m].kind == FileKind::SourceMap && assets_[m].map_of.empty()) {
+        payloads_.park(m);  // written after finish()
+      }
+    }
     for (size_t d : ready) tasks_.run([this, d] { name_task(d); });
     for (size_t m : members) {
       const Asset& a = assets_[m];
       if (!a.map_of.empty()) {
         emit::free_payload(assets_[m]);  // merged into its owner's map, which has its bytes
+        payloads_.release(m);
         progress::done();
       } else if (a.kind != FileKind::SourceMap) {
         tasks_.run([this, m] { finish(m); });
@@ -402,12 +377,14 @@ class TaskGraph {
   void finish(size_t m) {
     if (util::interrupted()) return;
     Asset& a = assets_[m];
+    if (!a.streamed) payloads_.fetch(m);  // a standalone map was parked after it was named
     auto t = Clock::now();
     if (!slice_ || final_here(m)) emit::precompress_one(a, options_, cache_);
     compress_.add(t);
     t = Clock::now();
     staging_.write(a);
     emit::free_payload(a);
+    payloads_.release(m);
     write_.add(t);
     progress::done();
   }
@@ -450,8 +427,9 @@ BuildResult build(const Options& given, Diagnostics& diags) {
   result.assets = scan::walk(options, diags);
   for (Asset& a : result.assets) a.streamed = emit::is_streamed(a, options);
   emit::Staging staging(options);  // refuses an output it may not replace, before any work
-  read_loaded(result.assets, options);
-  for (const auto& a : result.assets) result.bytes_in += a.input_size;
+  // Nothing is read yet: each file is read when its first task needs it.
+  util::ScratchDir spill_folder(options.dry_run ? fs::path() : options.output, "spill");
+  scan::Payloads payloads(result.assets, spill_folder.path());
   result.times.scan = seconds_since(t);
 
   // --- transform, link, compress, write: per file ---
@@ -470,10 +448,11 @@ BuildResult build(const Options& given, Diagnostics& diags) {
   }
   {
     TaskGraph graph(result.assets, options, diags, staging, result.times, cache.get(),
-                    options.shard_count > 0 ? &slice : nullptr);
+                    options.shard_count > 0 ? &slice : nullptr, payloads);
     progress::stage("building", graph.work());
     graph.run();
   }
+  for (const auto& a : result.assets) result.bytes_in += a.input_size;
   stop_on_errors(diags, options);
   result.cache = cache::finish(cache.get(), options);
 
@@ -484,7 +463,7 @@ BuildResult build(const Options& given, Diagnostics& diags) {
   extra.merge(emit::framework_manifests(result.assets, options));
   std::string manifest =
       emit::manifest_json(result.assets, emit::framework_manifest_paths(options));
-  if (!options.manifest_path) extra[".assetpipe/manifest.json"] = manifest;
+  if (!options.manifest_path) extra[".assetpipe/manifest.json"] = std::move(manifest);
   if (options.dry_run) {
     auto stats = staging.stats();
     result.files_written = stats.files;

@@ -292,6 +292,25 @@ TEST(BuildE2E, TwoFilesOneNameIsAnError) {
   EXPECT_FALSE(fs::exists(tmp / "o2"));
 }
 
+// An input file named like one of the files the build makes (here the page's
+// .br, kept under its name) is an error naming the path; nothing is written.
+TEST(BuildE2E, AnInputNamedLikeAGeneratedFileIsAnError) {
+  TempDir tmp;
+  std::string page = "<!doctype html><title>x</title>";
+  for (int i = 0; i < 200; ++i) page += "<p>hello world, this is a page</p>";
+  write(tmp / "in/index.html", page);
+  write(tmp / "in/index.html.br", page);
+  auto r = run_assetpipe({"build", (tmp / "in").string(), "-o", (tmp / "out").string(),
+                          "--keep-name", "index.html.br"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("index.html.br: two outputs would be written at this path"));
+  EXPECT_FALSE(fs::exists(tmp / "out"));
+  // Not kept under its name, it is renamed, and its name goes to the page's .br.
+  auto ok = run_assetpipe({"build", (tmp / "in").string(), "-o", (tmp / "out").string()});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(read(tmp / "out/index.html.br"), page);
+}
+
 TEST(BuildE2E, KeepNameAddsEntries) {
   TempDir tmp;
   copy_fixture("basic", tmp / "in");

@@ -148,3 +148,47 @@ TEST(Dataflow, AMapTwoFilesNameIsStillTakenOverByTheOneNotMinified) {
   std::string b = read(tmp / "out" / std::string(assets["dist/b.js"]["file"]));
   EXPECT_THAT(b, HasSubstr("greeting_number_39"));
 }
+
+// More script than one chunk of minification holds (scan/payloads.h: a
+// chunk's results are parked before the next is read): every file still gets
+// its own map composed through, and a map two files in different chunks name
+// goes to the first of them.
+TEST(Dataflow, FilesMinifiedInSeveralChunksKeepTheirMaps) {
+  TempDir tmp;
+  std::string body;
+  for (int i = 0; i < 280; ++i) body += unminified_script();  // about 1 MiB
+  const int files = 12;
+  std::string page = "<!doctype html>\n";
+  for (int i = 0; i < files; ++i) {
+    std::string name = "f" + std::to_string(i) + ".js";
+    std::string map = kBesideMap;
+    map.replace(map.find("\"bundle.js\""), 11, "\"" + name + "\"");
+    map.replace(map.find("main.ts"), 7, "f" + std::to_string(i) + ".ts");
+    if (i == 0 || i == files - 1) {
+      write(tmp / ("in/dist/" + name), body + "//# sourceMappingURL=shared.map\n");
+    } else {
+      write(tmp / ("in/dist/" + name), body);
+      write(tmp / ("in/dist/" + name + ".map"), map);
+    }
+    page += "<script src=\"dist/" + name + "\"></script>\n";
+  }
+  write(tmp / "in/dist/shared.map", kBesideMap);
+  write(tmp / "in/index.html", page);
+  auto r = run_assetpipe({"build", (tmp / "in").string(), "-o", (tmp / "out").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto assets = manifest_of(tmp / "out")["assets"];
+  for (int i = 0; i < files; ++i) {
+    std::string logical = "dist/f" + std::to_string(i) + ".js";
+    std::string js = assets[logical]["file"];
+    EXPECT_LT(fs::file_size(tmp / "out" / js), body.size() * 7 / 10) << logical;
+    auto map = nlohmann::json::parse(read(tmp / "out" / (js + ".map")));
+    std::string source = i == 0 || i == files - 1 ? "../src/main.ts"
+                                                  : "../src/f" + std::to_string(i) + ".ts";
+    EXPECT_EQ(map["sources"], nlohmann::json::array({source})) << logical;
+    if (i != 0 && i != files - 1) {
+      EXPECT_EQ(assets[logical + ".map"]["file"], js + ".map") << logical;
+    }
+  }
+  std::string first = assets["dist/f0.js"]["file"];
+  EXPECT_EQ(assets["dist/shared.map"]["file"], first + ".map");
+}

@@ -1,4 +1,5 @@
 #include "util/path.h"
+#include "util/url.h"
 
 #include <gtest/gtest.h>
 
@@ -45,4 +46,17 @@ TEST(Path, HexDigits) {
   EXPECT_EQ(util::hex_value('g'), -1);
   EXPECT_TRUE(util::is_hex_digit('c'));
   EXPECT_FALSE(util::is_hex_digit('/'));
+}
+
+// One rule for the minifier's composed maps and the link step's taken-over maps.
+TEST(Path, RelativeSourcesOfAMap) {
+  EXPECT_TRUE(util::is_relative_source("../src/a.ts"));
+  EXPECT_TRUE(util::is_relative_source("a.ts"));
+  EXPECT_TRUE(util::is_relative_source("a/b:c.ts"));  // a colon after a slash is no scheme
+  EXPECT_FALSE(util::is_relative_source("/abs/a.ts"));
+  EXPECT_FALSE(util::is_relative_source("webpack:///./src/a.js"));
+  EXPECT_FALSE(util::is_relative_source("https://example.com/a.js"));
+  EXPECT_FALSE(util::is_relative_source("//cdn.example.com/a.js"));
+  EXPECT_FALSE(util::is_relative_source("#x"));
+  EXPECT_FALSE(util::is_relative_source(""));
 }

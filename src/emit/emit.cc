@@ -11,6 +11,8 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
@@ -94,23 +96,68 @@ struct Staging::Impl {
   fs::path staging;  // empty on a dry run
   std::optional<util::StagingGuard> guard;
   mutable std::mutex mutex;
-  std::map<std::string, std::string> owner_of;  // claimed path -> the input file writing it
-  std::set<std::string> asset_outputs;          // claimed as an asset's own file
+  // The claimed paths, by a hash of the path: each claim says which of its
+  // file's paths it is, and the path is made again from the record (which
+  // lives as long as the build) when it must be compared or listed. A map
+  // of the path strings cost about 170 bytes a path.
+  enum class Part : uint8_t { Own, Map, MapEncoding, Variant, Encoding, Original, OriginalEncoding };
+  struct Claim {
+    const Asset* asset;
+    Part part;
+    uint32_t index;  // into the encodings or variants
+  };
+  std::unordered_multimap<size_t, Claim> claims;
   EmitStats stats;
 
   explicit Impl(const Options& o) : options(o) {}
 
+  static std::string path_of(const Claim& c) {
+    const Asset& a = *c.asset;
+    switch (c.part) {
+      case Part::Own: return a.output;
+      case Part::Map: return a.output + ".map";
+      case Part::MapEncoding: return a.output + ".map" + a.source_map_encodings[c.index].suffix;
+      case Part::Variant: return a.output + "." + a.variants[c.index].format;
+      case Part::Encoding: return a.output + a.encodings[c.index].suffix;
+      case Part::Original: return a.logical;
+      case Part::OriginalEncoding: return a.logical + a.encodings[c.index].suffix;
+    }
+    return "";
+  }
+
+  static size_t hash_of(std::string_view path) { return std::hash<std::string_view>{}(path); }
+
+  // The claim of `path`, if any. Under the mutex.
+  const Claim* find(const std::string& path, size_t hash) const {
+    auto [begin, end] = claims.equal_range(hash);
+    for (auto it = begin; it != end; ++it) {
+      if (path_of(it->second) == path) return &it->second;
+    }
+    return nullptr;
+  }
+
+  // Claims `path` unless it is claimed; whether it was free. Under the mutex.
+  bool try_claim(const std::string& path, Claim c) {
+    size_t h = hash_of(path);
+    if (find(path, h)) return false;
+    claims.emplace(h, c);
+    return true;
+  }
+
   // The one collision rule: two files of the build at one path.
-  void claim(const std::string& path, const Asset& a, bool own_file) {
+  void claim(const Asset& a, Part part, uint32_t index = 0) {
+    Claim c{&a, part, index};
+    std::string path = path_of(c);
     std::lock_guard lock(mutex);
-    auto [it, inserted] = owner_of.emplace(path, a.logical);
-    if (inserted) {
-      if (own_file) asset_outputs.insert(path);
+    size_t h = hash_of(path);
+    const Claim* taken = find(path, h);
+    if (!taken) {
+      claims.emplace(h, c);
       return;
     }
-    if (own_file && asset_outputs.count(path)) {
+    if (part == Part::Own && taken->part == Part::Own) {
       // In path order, so the message is the same at any -j.
-      auto [first, second] = std::minmax(it->second, a.logical);
+      auto [first, second] = std::minmax(taken->asset->logical, a.logical);
       throw Error(fmt::format("{} and {} would both be written as {}; rename one of them",
                               util::printable(first), util::printable(second),
                               util::printable(path)));
@@ -186,15 +233,16 @@ void Staging::write(const Asset& a) {
   if (!a.map_of.empty()) return;  // emitted as its owner's <output>.map
   Impl& s = *impl_;
   // Claim every path first: a collision writes nothing.
-  s.claim(a.output, a, true);
+  using Part = Impl::Part;
+  s.claim(a, Part::Own);
   if (a.source_map) {
-    s.claim(a.output + ".map", a, false);
-    for (const auto& e : a.source_map_encodings) s.claim(a.output + ".map" + e.suffix, a, false);
+    s.claim(a, Part::Map);
+    for (uint32_t k = 0; k < a.source_map_encodings.size(); ++k) s.claim(a, Part::MapEncoding, k);
   }
-  for (const auto& v : a.variants) {
-    if (v.skipped.empty()) s.claim(a.output + "." + v.format, a, false);
+  for (uint32_t k = 0; k < a.variants.size(); ++k) {
+    if (a.variants[k].skipped.empty()) s.claim(a, Part::Variant, k);
   }
-  for (const auto& e : a.encodings) s.claim(a.output + e.suffix, a, false);
+  for (uint32_t k = 0; k < a.encodings.size(); ++k) s.claim(a, Part::Encoding, k);
 
   if (a.streamed) {
     s.copy(a.source_path, a.output, a.input_size, a.mtime);
@@ -218,34 +266,39 @@ void Staging::write_originals(const std::vector<Asset>& assets) {
   // is. Claimed serially, in asset order (the first claim of a path wins);
   // then linked in parallel.
   struct Copy {
-    std::string from, to;  // staged -> original
-    uint64_t size;
-    int64_t mtime;
+    const Asset* asset;
+    int encoding;  // index into its encodings, or -1: the file itself
   };
   std::vector<Copy> copies;
   {
     std::lock_guard lock(s.mutex);
     for (const Asset& a : assets) {
-      if (!is_renamed_original(a) || s.owner_of.count(a.logical)) continue;
-      s.owner_of.emplace(a.logical, a.logical);
-      copies.push_back({a.output, a.logical, a.digest.size, a.mtime});
-      for (const auto& e : a.encodings) {
-        if (s.owner_of.emplace(a.logical + e.suffix, a.logical).second) {
-          copies.push_back({a.output + e.suffix, a.logical + e.suffix, e.size, a.mtime});
+      if (!is_renamed_original(a) || !s.try_claim(a.logical, {&a, Impl::Part::Original, 0})) {
+        continue;
+      }
+      copies.push_back({&a, -1});
+      for (uint32_t k = 0; k < a.encodings.size(); ++k) {
+        if (s.try_claim(a.logical + a.encodings[k].suffix, {&a, Impl::Part::OriginalEncoding, k})) {
+          copies.push_back({&a, static_cast<int>(k)});
         }
       }
     }
   }
   tbb::parallel_for(size_t{0}, copies.size(), [&](size_t k) {
-    const Copy& c = copies[k];
-    s.second_name(s.staging / c.from, c.to, c.size, c.mtime);
+    const Asset& a = *copies[k].asset;
+    if (copies[k].encoding < 0) {
+      s.second_name(s.staging / a.output, a.logical, a.digest.size, a.mtime);
+    } else {
+      const Encoding& e = a.encodings[static_cast<size_t>(copies[k].encoding)];
+      s.second_name(s.staging / (a.output + e.suffix), a.logical + e.suffix, e.size, a.mtime);
+    }
   });
 }
 
 std::set<std::string> Staging::claimed() const {
   std::lock_guard lock(impl_->mutex);
   std::set<std::string> out;
-  for (const auto& [path, owner] : impl_->owner_of) out.insert(path);
+  for (const auto& [hash, claim] : impl_->claims) out.insert(Impl::path_of(claim));
   return out;
 }
 

@@ -17,6 +17,7 @@
 #include "link/resolve.h"
 #include "link/source_maps.h"
 #include "scan/classify.h"
+#include "scan/payloads.h"
 #include "transform/image_probe.h"
 #include "util/file.h"
 #include "util/interrupt.h"
@@ -66,10 +67,11 @@ std::string apply_edits(std::string_view text, const std::vector<Edit>& edits) {
 class Linker::Impl {
  public:
   Impl(std::vector<Asset>& assets, const Options& options, Diagnostics& diags,
-         bool report_progress)
+         bool report_progress, scan::Payloads* payloads = nullptr)
       : assets_(assets),
         options_(options),
         diags_(diags),
+        payloads_(payloads),
         base_(util::normalize_base(options.base)),
         report_progress_(report_progress) {
     for (size_t i = 0; i < assets_.size(); ++i) by_logical_.emplace(assets_[i].logical, i);
@@ -87,6 +89,9 @@ class Linker::Impl {
     util::throw_if_interrupted();
     check_base();
     keep_string_named();
+    // Needed no more: the memory goes back before the files are named.
+    std::vector<std::vector<std::string>>().swap(unresolved_root_);
+    std::vector<std::vector<DecodedText>>().swap(names_);
     take_over_maps();
     redirect_links_to_maps();
     set_imports();
@@ -141,6 +146,13 @@ class Linker::Impl {
   std::vector<Asset>& assets_;
   const Options& options_;
   Diagnostics& diags_;
+  scan::Payloads* payloads_;  // nullptr: the payloads are in memory
+  void fetch(size_t i) {
+    if (payloads_) payloads_->fetch(i);
+  }
+  void park(size_t i) {
+    if (payloads_) payloads_->park(i);
+  }
   std::string base_;
   bool report_progress_;
   std::string public_url_;
@@ -182,6 +194,14 @@ class Linker::Impl {
     const Asset& a = assets_[i];
     // Images may still be encoding in other tasks: not touched.
     if (!may_reference(a.logical, a.kind)) return {};
+    fetch(i);
+    std::vector<Link> out = resolve_fetched(i);
+    park(i);
+    return out;
+  }
+
+  std::vector<Link> resolve_fetched(size_t i) {
+    const Asset& a = assets_[i];
     ScanResult scan = scan_file(a.logical, a.kind, a.bytes);
     if (!scan.problem.empty()) diags_.warning(a.logical, scan.problem);
     names_[i] = std::move(scan.names);
@@ -311,7 +331,10 @@ class Linker::Impl {
           Asset& target = assets_[t];
           if (target.entry || target.kind == FileKind::SourceMap) continue;
           target.entry = true;
-          if (!where) where.emplace(assets_[i]);
+          if (!where) {
+            fetch(i);
+            where.emplace(assets_[i]);
+          }
           Position at = where->at(n.raw.front(), std::string_view(assets_[i].bytes)
                                                      .substr(n.raw.front(),
                                                              n.raw.back() - n.raw.front()));
@@ -327,6 +350,7 @@ class Linker::Impl {
           }
         }
       }
+      if (where) park(i);
     }
   }
 
@@ -341,16 +365,21 @@ class Linker::Impl {
         has_comment = true;
         if (a.source_map) continue;  // transform made the map; the comment just gets its name
         Asset& map = assets_[l.target];
+        fetch(l.target);
         auto rebased = rebase_sources(map.bytes, util::folder_of(map.logical), util::folder_of(a.logical));
+        park(l.target);
+        fetch(i);
         if (!rebased) {
           SourcePositions where(a);
           warn(a, where, l.ref.url,
                fmt::format("{} {}; it is kept as a file of its own", util::printable(map.logical),
                            rebased.error()));
           l.map_comment = false;
+          park(i);
           continue;
         }
         a.source_map = std::move(*rebased);
+        park(i);
         if (map.map_of.empty()) map.map_of = a.logical;
       }
       map_appended_[i] =
@@ -451,6 +480,7 @@ class Linker::Impl {
 
   void name_component(const std::vector<size_t>& members, bool cycle) {
     for (size_t m : members) {
+      if (!assets_[m].streamed) fetch(m);
       auto& notes = assets_[m].notes;
       notes.insert(notes.end(), std::make_move_iterator(pending_notes_[m].begin()),
                    std::make_move_iterator(pending_notes_[m].end()));
@@ -786,8 +816,8 @@ void check_unique_outputs(const std::vector<Asset>& assets) {
 }  // namespace
 
 Linker::Linker(std::vector<Asset>& assets, const Options& options, Diagnostics& diags,
-               bool report_progress)
-    : impl_(std::make_unique<Impl>(assets, options, diags, report_progress)) {}
+               bool report_progress, scan::Payloads* payloads)
+    : impl_(std::make_unique<Impl>(assets, options, diags, report_progress, payloads)) {}
 Linker::~Linker() = default;
 void Linker::prepare() { impl_->prepare(); }
 const Components& Linker::components() const { return impl_->components(); }

@@ -10,6 +10,10 @@
 #include "assetpipe/options.h"
 #include "link/graph.h"
 
+namespace assetpipe::scan {
+class Payloads;
+}
+
 namespace assetpipe::link {
 
 // Scans every CSS, JS, HTML, SVG and web manifest for references, resolves
@@ -36,10 +40,14 @@ void link(std::vector<Asset>& assets, const Options& options, Diagnostics& diags
 //   finish()   after every name(): the outputs of maps merged into their owners,
 //              and input maps a same-named file claims (write those after this).
 // The caller checks output collisions (emit::Staging does).
+// With `payloads`, each file's payload is fetched when a step needs it:
+// prepare() parks what it fetched; name(c) leaves c's members (but the
+// streamed) in memory, for the caller to write and free. Without, the
+// payloads are in memory.
 class Linker {
  public:
   Linker(std::vector<Asset>& assets, const Options& options, Diagnostics& diags,
-         bool report_progress = true);
+         bool report_progress = true, scan::Payloads* payloads = nullptr);
   ~Linker();
   void prepare();
   const Components& components() const;

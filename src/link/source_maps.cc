@@ -7,14 +7,6 @@
 #include "util/url.h"
 
 namespace assetpipe::link {
-namespace {
-
-bool is_relative_source(std::string_view s) {
-  return util::classify_url(s, false) == util::UrlKind::Path && !s.starts_with('/');
-}
-
-}  // namespace
-
 util::Result<std::string> rebase_sources(std::string_view map_json, std::string_view old_folder,
                                          std::string_view new_folder) {
   // Only "sourceRoot" or "sources" change; the rest is kept byte for byte.
@@ -25,7 +17,7 @@ util::Result<std::string> rebase_sources(std::string_view map_json, std::string_
     auto root = nlohmann::json::parse(*raw, nullptr, false);
     if (root.is_string() && !root.get<std::string>().empty()) {
       std::string r = root.get<std::string>();
-      if (!is_relative_source(r)) return std::string(map_json);
+      if (!util::is_relative_source(r)) return std::string(map_json);
       std::string rebased = util::rebase_path(r, old_folder, new_folder);
       if (r.ends_with('/') && !rebased.ends_with('/')) rebased += '/';
       return members->with({{"sourceRoot", nlohmann::json(rebased).dump()}});
@@ -36,7 +28,7 @@ util::Result<std::string> rebase_sources(std::string_view map_json, std::string_
   auto sources = nlohmann::json::parse(*raw, nullptr, false);
   if (!sources.is_array()) return std::string(map_json);
   for (auto& s : sources) {
-    if (s.is_string() && is_relative_source(s.get<std::string>())) {
+    if (s.is_string() && util::is_relative_source(s.get<std::string>())) {
       s = util::rebase_path(s.get<std::string>(), old_folder, new_folder);
     }
   }

@@ -152,6 +152,7 @@ std::vector<Asset> walk(const Options& options, Diagnostics& diags) {
   }
   std::sort(w.assets.begin(), w.assets.end(),
             [](const Asset& a, const Asset& b) { return a.logical < b.logical; });
+  w.assets.shrink_to_fit();  // the records live for the whole build
   return std::move(w.assets);
 }
 

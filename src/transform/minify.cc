@@ -1,22 +1,20 @@
 #include "transform/minify.h"
 
-#include <stdlib.h>
-
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <filesystem>
+#include <functional>
 #include <map>
-#include <set>
+#include <optional>
 
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
 
-#include "assetpipe/progress.h"
-
 #include "assetpipe/error.h"
+#include "assetpipe/progress.h"
 #include "cache/cache.h"
 #include "cache/key.h"
+#include "scan/payloads.h"
 #include "transform/minify_comments.h"
 #include "transform/minify_esbuild.h"
 #include "transform/minify_lightningcss.h"
@@ -27,6 +25,7 @@
 #include "util/output_siblings.h"
 #include "util/path.h"
 #include "util/sourcemap.h"
+#include "util/url.h"
 
 namespace fs = std::filesystem;
 namespace sm = assetpipe::util::sourcemap;
@@ -35,6 +34,8 @@ namespace assetpipe::transform {
 namespace {
 
 constexpr size_t kMaxBatch = 400;
+// Input bytes minified at a time: the files and the maps beside them.
+constexpr uint64_t kChunkBytes = uint64_t{8} << 20;
 // Input maps above this size are not parsed (README "Source maps").
 constexpr size_t kMaxInputMapBytes = size_t{256} << 20;
 
@@ -62,21 +63,24 @@ std::string folder_of(std::string_view logical) { return std::string(util::folde
 // `file` field (if it has one) names that file: the pairing bundlers'
 // "hidden" source maps rely on (webpack's hidden-source-map, swagger-ui's dist).
 std::optional<size_t> map_beside(const Asset& a, const std::vector<Asset>& assets,
-                                 const std::map<std::string_view, size_t>& by_logical) {
+                                 const std::map<std::string_view, size_t>& by_logical,
+                                 const std::function<void(size_t)>& fetch) {
   auto it = by_logical.find(a.logical + ".map");
   if (it == by_logical.end() || assets[it->second].kind != FileKind::SourceMap) return std::nullopt;
+  fetch(it->second);
   auto file = sm::file_field(assets[it->second].bytes);
   if (file && !file->empty() && *file != base_name(a.logical)) return std::nullopt;
   return it->second;
 }
 
+// `fetch` makes a map asset's bytes whole in memory (scan::Payloads::fetch).
 void find_input_map(Job& job, const Asset& a, const std::vector<Asset>& assets,
                     const std::map<std::string_view, size_t>& by_logical, const Options& options,
-                    Diagnostics& diags) {
+                    Diagnostics& diags, const std::function<void(size_t)>& fetch) {
   auto comment = find_map_comment(a.bytes, a.kind);
   if (!comment) {
     // No comment: the map a bundler left beside it (a "hidden" source map).
-    if (auto beside = map_beside(a, assets, by_logical)) {
+    if (auto beside = map_beside(a, assets, by_logical, fetch)) {
       job.input_map = &assets[*beside].bytes;
       job.input_map_asset = *beside;
       job.input_map_dir = folder_of(a.logical);
@@ -100,6 +104,7 @@ void find_input_map(Job& job, const Asset& a, const std::vector<Asset>& assets,
                                          util::printable(*path)));
     return;
   }
+  fetch(it->second);
   job.input_map = &assets[it->second].bytes;
   job.input_map_asset = it->second;
   job.input_map_dir = folder_of(*path);
@@ -109,8 +114,7 @@ void find_input_map(Job& job, const Asset& a, const std::vector<Asset>& assets,
 // Sources of `map` (relative to `from`) made relative to `to`; URLs and absolute paths kept.
 void rebase_sources(sm::SourceMap& map, const std::string& from, const std::string& to) {
   for (auto& s : map.sources) {
-    if (s.empty() || s.front() == '/' || s.find(':') != std::string::npos) continue;
-    s = util::rebase_path(s, from, to);
+    if (util::is_relative_source(s)) s = util::rebase_path(s, from, to);
   }
 }
 
@@ -304,33 +308,6 @@ std::optional<Applied> apply_cached(Asset& a, const Job& job, cache::Entry& e,
   return applied;
 }
 
-// The tools' scratch folder: beside the output's staging folder, so that a
-// killed build's copies are removed by the next build as its staging is
-// (util/output_siblings.h); in the temporary folder when there is no output.
-class WorkDir {
- public:
-  explicit WorkDir(const Options& options) {
-    if (!options.output.empty()) {
-      path_ = util::make_sibling_dir(options.output, "minify");
-      return;
-    }
-    const char* tmp = std::getenv("TMPDIR");
-    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/assetpipe-minify-XXXXXX";
-    if (!::mkdtemp(tmpl.data())) {
-      throw Error(fmt::format("cannot create a temporary folder in {} for minifying: {}",
-                              util::printable(tmpl), std::strerror(errno)));
-    }
-    path_ = tmpl;
-  }
-  ~WorkDir() { util::remove_tree(path_); }
-  WorkDir(const WorkDir&) = delete;
-  WorkDir& operator=(const WorkDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
 // What the tool is given for one file: its bytes without their map comment.
 MinifyInput input_of(const Asset& a, const Job& job) {
   return {a.logical, std::string(strip_map_comment(a.bytes, a.kind)), job.extension};
@@ -357,57 +334,44 @@ std::vector<MinifyOutput> run_tool(const std::vector<const Job*>& jobs,
                                      : run_lightningcss(inputs, s);
 }
 
-// A map composed into its owner's new map is not needed any more (it is not
-// written: its owner's map is served at its place), so its bytes are freed
-// here rather than held until the link step names it. Unless a JS or CSS file
-// that kept its bytes still names it in its comment: the link step takes that
-// map over and reads it.
-void free_consumed_maps(std::vector<Asset>& assets,
-                        const std::vector<std::pair<size_t, size_t>>& consumed,
-                        const std::map<std::string_view, size_t>& by_logical,
-                        const Options& options) {
-  if (consumed.empty()) return;
-  std::set<size_t> still_named;
-  for (const Asset& a : assets) {
-    if (a.kind != FileKind::Js && a.kind != FileKind::Css) continue;
-    auto comment = find_map_comment(a.bytes, a.kind);
-    if (!comment) continue;
-    auto path = resolve_map_url(comment->url, a.logical, options.base);
-    if (!path) continue;
-    if (auto it = by_logical.find(*path); it != by_logical.end()) still_named.insert(it->second);
-  }
-  for (const auto& [map, owner] : consumed) {
-    if (!still_named.count(map)) std::string().swap(assets[map].bytes);
-  }
-}
-
 }  // namespace
 
 bool should_minify(const Asset& a, const Options& options) {
   if (!options.minify || a.fingerprinted) return false;
   if (a.kind != FileKind::Js && a.kind != FileKind::Css) return false;
-  if (a.bytes.find_first_not_of(" \t\r\n") == std::string::npos) return false;
   for (const auto& g : options.no_minify_globs) {
     if (util::glob_match(g, a.logical)) return false;
   }
   return true;
 }
 
-void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& diags,
-            cache::Cache* cache, const std::vector<char>* only) {
-  if (!options.minify) return;
-  std::map<std::string_view, size_t> by_logical;
-  for (size_t i = 0; i < assets.size(); ++i) by_logical.emplace(assets[i].logical, i);
-  std::vector<Job> js, css;
-  for (size_t i = 0; i < assets.size(); ++i) {
-    const Asset& a = assets[i];
-    if (!should_minify(a, options) || (only && !(*only)[i])) continue;
+namespace {
+
+// The jobs of one chunk: made, looked up in the cache, run through the
+// tools (misses only) and applied. `consumed` gets (input map, owner) pairs.
+class Chunk {
+ public:
+  Chunk(std::vector<Asset>& assets, const Options& options, Diagnostics& diags,
+        cache::Cache* cache, const std::map<std::string_view, size_t>& by_logical,
+        std::optional<ToolSetup>& js_tool, std::optional<ToolSetup>& css_tool)
+      : assets_(assets),
+        options_(options),
+        diags_(diags),
+        cache_(cache),
+        by_logical_(by_logical),
+        js_tool_(js_tool),
+        css_tool_(css_tool) {}
+
+  // A file of the chunk, its payload in memory (and its input map's, through `fetch`).
+  void add(size_t i, const std::function<void(size_t)>& fetch) {
+    const Asset& a = assets_[i];
+    if (a.bytes.find_first_not_of(" \t\r\n") == std::string::npos) return;  // nothing to minify
     if (!util::is_valid_utf8(a.bytes)) {
       // The tools would silently turn the bytes into U+FFFD.
-      diags.warning(a.logical,
-                    "not minified: not valid UTF-8 (the minifiers would replace the "
-                    "invalid bytes); convert it to UTF-8");
-      continue;
+      diags_.warning(a.logical,
+                     "not minified: not valid UTF-8 (the minifiers would replace the "
+                     "invalid bytes); convert it to UTF-8");
+      return;
     }
     Job job;
     job.asset = i;
@@ -420,75 +384,134 @@ void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& dia
     std::string_view code = strip_map_comment(a.bytes, a.kind);
     job.code_size = code.size();
     job.limits = sm::limits_for(code);
-    find_input_map(job, a, assets, by_logical, options, diags);
-    (a.kind == FileKind::Js ? js : css).push_back(std::move(job));
+    find_input_map(job, a, assets_, by_logical_, options_, diags_, fetch);
+    auto& tool = a.kind == FileKind::Js ? js_tool_ : css_tool_;
+    if (!tool) tool = setup_tool(a.kind == FileKind::Js ? ToolKind::Esbuild : ToolKind::Lightningcss, options_);
+    (a.kind == FileKind::Js ? js_ : css_).push_back(std::move(job));
   }
-  if (js.empty() && css.empty()) return;
 
-  std::optional<ToolSetup> js_tool, css_tool;
-  if (!js.empty()) js_tool = setup_tool(ToolKind::Esbuild, options);
-  if (!css.empty()) css_tool = setup_tool(ToolKind::Lightningcss, options);
+  void run(std::vector<std::pair<size_t, size_t>>& consumed) {
+    if (js_.empty() && css_.empty()) return;
+    // Cached results first: only misses reach the tools.
+    look_up(js_, js_tool_);
+    look_up(css_, css_tool_);
+    std::vector<const Job*> js_todo = misses(js_), css_todo = misses(css_);
+    std::vector<MinifyOutput> js_out, css_out;
+    if (!js_todo.empty() || !css_todo.empty()) {
+      util::ScratchDir work(options_.output, "minify");
+      if (!js_todo.empty()) js_out = run_tool(js_todo, assets_, *js_tool_, options_, work.path());
+      if (!css_todo.empty()) css_out = run_tool(css_todo, assets_, *css_tool_, options_, work.path());
+    }
+    apply_all(js_, js_out, consumed);
+    apply_all(css_, css_out, consumed);
+  }
 
-  // Cached results first: only misses reach the tools.
-  auto look_up = [&](std::vector<Job>& jobs, const std::optional<ToolSetup>& setup) {
-    if (!cache || !setup) return;
+ private:
+  void look_up(std::vector<Job>& jobs, const std::optional<ToolSetup>& setup) {
+    if (!cache_ || !setup) return;
     std::string tool = tool_key(*setup);
     if (tool.empty()) return;
     tbb::parallel_for(size_t{0}, jobs.size(), [&](size_t k) {
       Job& job = jobs[k];
-      job.key = minify_key(assets[job.asset], job, tool, options);
-      job.hit = cache->get(cache::Stage::Minify, job.key);
+      job.key = minify_key(assets_[job.asset], job, tool, options_);
+      job.hit = cache_->get(cache::Stage::Minify, job.key);
     });
-  };
-  look_up(js, js_tool);
-  look_up(css, css_tool);
-  auto misses = [](const std::vector<Job>& jobs) {
+  }
+
+  static std::vector<const Job*> misses(const std::vector<Job>& jobs) {
     std::vector<const Job*> out;
     for (const auto& j : jobs) {
       if (!j.hit) out.push_back(&j);
     }
     return out;
-  };
-  std::vector<const Job*> js_todo = misses(js), css_todo = misses(css);
-  std::vector<MinifyOutput> js_out, css_out;
-  if (!js_todo.empty() || !css_todo.empty()) {
-    WorkDir work(options);
-    if (js_tool) js_out = run_tool(js_todo, assets, *js_tool, options, work.path());
-    if (css_tool) css_out = run_tool(css_todo, assets, *css_tool, options, work.path());
   }
-  progress::done(js.size() + css.size());
 
-  // Results in asset order; a map consumed by several files goes to the first.
-  std::vector<std::pair<size_t, size_t>> consumed;  // (map asset, owner asset)
-  auto apply_all = [&](std::vector<Job>& jobs, std::vector<MinifyOutput>& outs) {
+  void apply_all(std::vector<Job>& jobs, std::vector<MinifyOutput>& outs,
+                 std::vector<std::pair<size_t, size_t>>& consumed) {
     size_t next_out = 0;
     for (auto& job : jobs) {
-      Asset& a = assets[job.asset];
+      Asset& a = assets_[job.asset];
       std::optional<Applied> applied;
-      if (job.hit) applied = apply_cached(a, job, *job.hit, diags);
+      if (job.hit) applied = apply_cached(a, job, *job.hit, diags_);
       if (!applied) {
         // A miss, or an entry that held no result: the tool's output (made
         // again for such an entry, which is rare: one more tool call).
         MinifyOutput out;
         if (job.hit) {
           job.hit.reset();
-          out = run_tool({&job}, assets, a.kind == FileKind::Js ? *js_tool : *css_tool, options,
-                         WorkDir(options).path())[0];
+          out = run_tool({&job}, assets_, a.kind == FileKind::Js ? *js_tool_ : *css_tool_,
+                         options_, util::ScratchDir(options_.output, "minify").path())[0];
         } else {
           out = std::move(outs[next_out++]);
         }
-        applied = apply_and_store(a, job, out, options, diags, cache);
+        applied = apply_and_store(a, job, out, options_, diags_, cache_);
       }
       if (applied->consumed) consumed.emplace_back(*applied->consumed, job.asset);
     }
+  }
+
+  std::vector<Asset>& assets_;
+  const Options& options_;
+  Diagnostics& diags_;
+  cache::Cache* cache_;
+  const std::map<std::string_view, size_t>& by_logical_;
+  std::optional<ToolSetup>& js_tool_;
+  std::optional<ToolSetup>& css_tool_;
+  std::vector<Job> js_, css_;
+};
+
+}  // namespace
+
+void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& diags,
+            cache::Cache* cache, const std::vector<char>* only, scan::Payloads* payloads) {
+  if (!options.minify) return;
+  scan::Payloads in_memory;
+  scan::Payloads& store = payloads ? *payloads : in_memory;
+  std::map<std::string_view, size_t> by_logical;
+  for (size_t i = 0; i < assets.size(); ++i) by_logical.emplace(assets[i].logical, i);
+  std::vector<size_t> todo;
+  for (size_t i = 0; i < assets.size(); ++i) {
+    if (should_minify(assets[i], options) && (!only || (*only)[i])) todo.push_back(i);
+  }
+  // In chunks of about kChunkBytes of input, in asset order: the memory a
+  // build needs does not grow with the site. Each file's result is parked
+  // as soon as its chunk is done. A file's size counts the map beside it (the
+  // usual pairing; which map it has is known only once it is read).
+  auto size_of = [&](size_t i) {
+    uint64_t n = assets[i].input_size;
+    if (auto it = by_logical.find(assets[i].logical + ".map"); it != by_logical.end()) {
+      n += assets[it->second].input_size;
+    }
+    return n;
   };
-  apply_all(js, js_out);
-  apply_all(css, css_out);
+  std::optional<ToolSetup> js_tool, css_tool;
+  std::vector<std::pair<size_t, size_t>> consumed;  // (map asset, owner asset)
+  for (size_t begin = 0; begin < todo.size();) {
+    util::throw_if_interrupted();
+    size_t end = begin;
+    for (uint64_t bytes = 0; end < todo.size() && (end == begin || bytes < kChunkBytes); ++end) {
+      bytes += size_of(todo[end]);
+    }
+    std::vector<size_t> held;
+    auto fetch = [&](size_t i) {
+      store.fetch(i);
+      held.push_back(i);
+    };
+    Chunk chunk(assets, options, diags, cache, by_logical, js_tool, css_tool);
+    for (size_t k = begin; k < end; ++k) {
+      fetch(todo[k]);
+      chunk.add(todo[k], fetch);
+    }
+    chunk.run(consumed);
+    for (size_t i : held) store.park(i);
+    progress::done(end - begin);
+    begin = end;
+  }
+  // A map consumed by several files goes to the first.
   std::sort(consumed.begin(), consumed.end());
   for (const auto& [map, owner] : consumed) {
     if (assets[map].map_of.empty()) assets[map].map_of = assets[owner].logical;
   }
-  free_consumed_maps(assets, consumed, by_logical, options);
 }
 
 }  // namespace assetpipe::transform

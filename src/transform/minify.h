@@ -11,6 +11,9 @@
 namespace assetpipe::cache {
 class Cache;
 }
+namespace assetpipe::scan {
+class Payloads;
+}
 
 namespace assetpipe::transform {
 
@@ -27,11 +30,15 @@ namespace assetpipe::transform {
 // With a cache, each file's result is looked up first (keyed by its bytes,
 // its input map, its path, the tool's version and the options) and only the
 // misses reach the tools; results are stored. With `only`, just the files
-// it marks (a shard's slice).
+// it marks (a shard's slice). With `payloads`, works in chunks of files: it
+// fetches a chunk's files (and their input maps) and parks them when the
+// chunk is done; without, the payloads are in memory.
 void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& diags,
-            cache::Cache* cache = nullptr, const std::vector<char>* only = nullptr);
+            cache::Cache* cache = nullptr, const std::vector<char>* only = nullptr,
+            scan::Payloads* payloads = nullptr);
 
-// Whether `asset` is one minify() works on.
+// Whether `asset` is one minify() works on (by its name and kind: an empty
+// or blank file is then left as it is).
 bool should_minify(const Asset& asset, const Options& options);
 
 }  // namespace assetpipe::transform

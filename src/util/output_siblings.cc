@@ -50,6 +50,23 @@ fs::path make_sibling_dir(const fs::path& output, std::string_view purpose) {
   return dir;
 }
 
+ScratchDir::ScratchDir(const fs::path& output, std::string_view purpose) {
+  if (!output.empty()) {
+    path_ = make_sibling_dir(output, purpose);
+    return;
+  }
+  const char* tmp = std::getenv("TMPDIR");
+  std::string tmpl =
+      fmt::format("{}/assetpipe-{}-XXXXXX", tmp && *tmp ? tmp : "/tmp", purpose);
+  if (!::mkdtemp(tmpl.data())) {
+    throw Error(fmt::format("cannot create a temporary folder {}: {}", printable(tmpl),
+                            std::strerror(errno)));
+  }
+  path_ = tmpl;
+}
+
+ScratchDir::~ScratchDir() { remove_tree(path_); }
+
 void remove_stale_siblings(const fs::path& output) {
   fs::path out = normal_output(output);
   std::string prefix = prefix_of(out);

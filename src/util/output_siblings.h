@@ -25,6 +25,23 @@ std::filesystem::path sibling_path(const std::filesystem::path& output, std::str
 std::filesystem::path make_sibling_dir(const std::filesystem::path& output,
                                        std::string_view purpose);
 
+// A scratch folder for `purpose`, removed with what is in it when
+// destroyed: beside the output (a sibling folder, so a killed build's is
+// removed by the next build), or in $TMPDIR (else /tmp) when there is no
+// output (a dry run, a shard). Throws Error naming the folder when it cannot
+// be made.
+class ScratchDir {
+ public:
+  ScratchDir(const std::filesystem::path& output, std::string_view purpose);
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
 // Removes the sibling folders of processes that no longer exist.
 void remove_stale_siblings(const std::filesystem::path& output);
 

@@ -37,6 +37,10 @@ UrlKind classify_url(std::string_view url, bool module_specifier) {
   return UrlKind::Path;
 }
 
+bool is_relative_source(std::string_view source) {
+  return classify_url(source, false) == UrlKind::Path && !source.starts_with('/');
+}
+
 size_t path_end(std::string_view url) {
   size_t e = url.find_first_of("?#");
   return e == std::string_view::npos ? url.size() : e;

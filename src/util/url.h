@@ -20,6 +20,11 @@ enum class UrlKind {
 
 UrlKind classify_url(std::string_view url, bool module_specifier);
 
+// A source map's `sources` entry or `sourceRoot` that is relative to the
+// map's folder (so it changes when the map moves): a relative path, not an
+// absolute one, a URL with a scheme ("webpack://"), a fragment or empty.
+bool is_relative_source(std::string_view source);
+
 // Where the path ends: the first '?' or '#', or the size.
 size_t path_end(std::string_view url);
 

@@ -270,14 +270,31 @@ class Verifier {
 
   // A served file the manifest does not know: added after the build.
   void check_unlisted() {
+    // What the build made beside the files: an input name can be one of
+    // those (index.html.br), and then no copy is kept under it.
+    std::set<std::string> generated;
+    for (auto& [logical, e] : assets_.items()) {
+      std::string file = str(e, "file");
+      if (e.contains("encodings") && e["encodings"].is_object()) {
+        for (auto& [name, enc] : e["encodings"].items()) {
+          generated.insert(file + (name == "gzip" ? ".gz" : "." + name));
+        }
+      }
+      if (e.contains("map")) generated.insert(str(e, "map"));
+      if (e.contains("variants") && e["variants"].is_object()) {
+        for (auto& [format, v] : e["variants"].items()) {
+          if (v.contains("file")) generated.insert(str(v, "file"));
+        }
+      }
+    }
     std::set<std::string> known;
     for (auto& [logical, e] : assets_.items()) {
       std::string file = str(e, "file");
       known.insert(file);
       // A renamed file's copy under its input name (the default; --no-originals):
       // the same bytes.
-      if (logical != file && !merged_maps_.contains(logical) && in_tree(logical) &&
-          in_tree(file)) {
+      if (logical != file && !merged_maps_.contains(logical) && !generated.count(logical) &&
+          in_tree(logical) && in_tree(file)) {
         known.insert(logical);
         if (bytes(logical) != bytes(file)) {
           problem(shown(logical), fmt::format("the copy under the input name differs from {}; "
