@@ -453,6 +453,7 @@ BuildResult build(const Options& given, Diagnostics& diags) {
     graph.run();
   }
   for (const auto& a : result.assets) result.bytes_in += a.input_size;
+  result.spilled_bytes = payloads.spilled_bytes();
   stop_on_errors(diags, options);
   result.cache = cache::finish(cache.get(), options);
 

@@ -174,8 +174,14 @@ TEST(Dataflow, FilesMinifiedInSeveralChunksKeepTheirMaps) {
   }
   write(tmp / "in/dist/shared.map", kBesideMap);
   write(tmp / "in/index.html", page);
-  auto r = run_assetpipe({"build", (tmp / "in").string(), "-o", (tmp / "out").string()});
+  auto r = run_assetpipe(
+      {"build", (tmp / "in").string(), "-o", (tmp / "out").string(), "--timings"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  // The minified files and their maps waited on disk, not in memory, to be named.
+  std::smatch parked;
+  std::string said = r.out + r.err;
+  ASSERT_TRUE(std::regex_search(said, parked, std::regex(R"(payloads: ([0-9.]+) MiB parked)"))) << said;
+  EXPECT_GT(std::stod(parked[1]), 4.0) << said;
   auto assets = manifest_of(tmp / "out")["assets"];
   for (int i = 0; i < files; ++i) {
     std::string logical = "dist/f" + std::to_string(i) + ".js";

@@ -26,6 +26,8 @@ struct BuildResult {
   StageTimes times;
   CacheStats cache;
   size_t shard_files = 0;  // --shard: the files of this shard's slice
+  // Bytes of transformed payloads parked on disk between tasks (scan/payloads.h).
+  uint64_t spilled_bytes = 0;
 };
 
 // Refuses (UsageError, exit 2) an input, output, --manifest or --report-file

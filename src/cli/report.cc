@@ -216,6 +216,8 @@ util::Result<util::Ok> Printer::summary(const BuildResult& r,
                "timings: scan {:.3f}s, minify {:.3f}s, images {:.3f}s, link {:.3f}s, "
                "compress {:.3f}s, emit {:.3f}s, total {:.3f}s\n",
                t.scan, t.minify, t.images, t.link, t.compress, t.emit, r.seconds);
+    fmt::print(text, "payloads: {:.1f} MiB parked in the spill file between tasks\n",
+               static_cast<double>(r.spilled_bytes) / (1 << 20));
     if (r.cache.enabled) fmt::print(text, "{}\n", cache_line(r.cache));
   }
   if (options_.verbosity == Verbosity::Quiet) return util::Ok{};
