@@ -497,11 +497,12 @@ void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& dia
       store.fetch(i);
       held.push_back(i);
     };
+    // The chunk's files are read at once (distinct files: safe in parallel);
+    // their input maps as they are found.
+    tbb::parallel_for(begin, end, [&](size_t k) { store.fetch(todo[k]); });
+    held.assign(todo.begin() + static_cast<long>(begin), todo.begin() + static_cast<long>(end));
     Chunk chunk(assets, options, diags, cache, by_logical, js_tool, css_tool);
-    for (size_t k = begin; k < end; ++k) {
-      fetch(todo[k]);
-      chunk.add(todo[k], fetch);
-    }
+    for (size_t k = begin; k < end; ++k) chunk.add(todo[k], fetch);
     chunk.run(consumed);
     for (size_t i : held) store.park(i);
     progress::done(end - begin);
