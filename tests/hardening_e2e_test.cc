@@ -253,3 +253,24 @@ TEST(Hardening, HardLinkToAFileOutsideTheInputWarns) {
   EXPECT_THAT(r.err, Not(HasSubstr("robots")));
   EXPECT_EQ(s.build({"--strict"}).exit_code, 1);
 }
+
+// A file-size limit (ulimit -f) that the spill file passes (each output file
+// stays under it): the build stops with an error naming the spill file, not
+// killed by SIGXFSZ, and nothing is written.
+TEST(Hardening, SpillFilePastAFileSizeLimitIsAnError) {
+  TempDir tmp;
+  std::string body = "(function () {\n";
+  for (int i = 0; i < 12000; ++i) {
+    body += "  var greeting_number_" + std::to_string(i) + " = 'hello ' + document.title;\n";
+  }
+  body += "})();\n";
+  for (int i = 0; i < 8; ++i) write(tmp / ("in/f" + std::to_string(i) + ".js"), body);
+  ASSERT_LT(body.size(), 1u << 20);
+  auto r = run_program({"prlimit", "--fsize=1500000", assetpipe_bin().string(), "build",
+                        (tmp / "in").string(), "-o", (tmp / "out").string(),
+                        "--no-compress"},
+                       {{"ASSETPIPE_NO_CACHE", "1"}});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("cannot write to the build's spill file")) << r.err;
+  EXPECT_FALSE(fs::exists(tmp / "out"));
+}

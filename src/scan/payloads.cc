@@ -62,8 +62,9 @@ class SpillFile {
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
         throw Error(fmt::format(
-            "cannot write to the build's spill file in {}: {} (is the disk full? it needs room "
-            "for the transformed files while they wait to be written)",
+            "cannot write to the build's spill file in {}: {}; the build needs room there for "
+            "the transformed files while they wait to be written (free some disk space, or "
+            "raise the file-size limit, ulimit -f)",
             util::printable(folder_.string()), n < 0 ? std::strerror(errno) : "no space"));
       }
       done += static_cast<size_t>(n);

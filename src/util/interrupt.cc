@@ -23,6 +23,9 @@ void install_interrupt_handlers() {
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGHUP, &sa, nullptr);
+  // A file-size limit (ulimit -f) makes the write that passes it fail with
+  // EFBIG, reported as an error naming the file, instead of killing the build.
+  signal(SIGXFSZ, SIG_IGN);
 }
 
 bool interrupted() { return g_interrupted.load(std::memory_order_relaxed); }

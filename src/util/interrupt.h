@@ -6,6 +6,8 @@
 
 namespace assetpipe::util {
 
+// SIGINT, SIGTERM, SIGHUP set the flag; SIGXFSZ is ignored (a write past
+// `ulimit -f` fails with EFBIG and is reported like any failed write).
 void install_interrupt_handlers();
 bool interrupted();
 // Throws Error("interrupted") when a signal arrived.
