@@ -107,4 +107,8 @@ std::string manifest_json(const std::vector<Asset>& assets,
   return out;
 }
 
+std::string encoding_suffix(std::string_view name) {
+  return name == "gzip" ? ".gz" : "." + std::string(name);
+}
+
 }  // namespace assetpipe::emit

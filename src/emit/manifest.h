@@ -3,6 +3,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "assetpipe/asset.h"
@@ -15,5 +16,9 @@ namespace assetpipe::emit {
 // there are any. Keys sorted, no timestamps, no absolute paths; ends with a newline.
 std::string manifest_json(const std::vector<Asset>& assets,
                           const std::map<std::string, std::string>& frameworks = {});
+
+// The suffix of the file of an encoding the manifest names: "br" -> ".br",
+// "gzip" -> ".gz".
+std::string encoding_suffix(std::string_view name);
 
 }  // namespace assetpipe::emit

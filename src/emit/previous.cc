@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "emit/manifest.h"
 #include "util/file.h"
 
 namespace fs = std::filesystem;
@@ -19,7 +20,7 @@ std::vector<std::string> hashed_files_of_manifest(const std::string& manifest_js
     files.push_back(f);
     if (e.contains("encodings") && e["encodings"].is_object()) {
       for (auto& [name, enc] : e["encodings"].items()) {
-        files.push_back(f + (name == "gzip" ? ".gz" : "." + name));
+        files.push_back(f + encoding_suffix(name));
       }
     }
   };

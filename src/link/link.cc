@@ -71,7 +71,7 @@ class Linker::Impl {
       : assets_(assets),
         options_(options),
         diags_(diags),
-        payloads_(payloads),
+        payloads_(payloads ? *payloads : in_memory_),
         base_(util::normalize_base(options.base)),
         report_progress_(report_progress) {
     for (size_t i = 0; i < assets_.size(); ++i) by_logical_.emplace(assets_[i].logical, i);
@@ -146,13 +146,8 @@ class Linker::Impl {
   std::vector<Asset>& assets_;
   const Options& options_;
   Diagnostics& diags_;
-  scan::Payloads* payloads_;  // nullptr: the payloads are in memory
-  void fetch(size_t i) {
-    if (payloads_) payloads_->fetch(i);
-  }
-  void park(size_t i) {
-    if (payloads_) payloads_->park(i);
-  }
+  scan::Payloads in_memory_;  // without a store: fetch and park do nothing
+  scan::Payloads& payloads_;
   std::string base_;
   bool report_progress_;
   std::string public_url_;
@@ -194,9 +189,9 @@ class Linker::Impl {
     const Asset& a = assets_[i];
     // Images may still be encoding in other tasks: not touched.
     if (!may_reference(a.logical, a.kind)) return {};
-    fetch(i);
+    payloads_.fetch(i);
     std::vector<Link> out = resolve_fetched(i);
-    park(i);
+    payloads_.park(i);
     return out;
   }
 
@@ -332,7 +327,7 @@ class Linker::Impl {
           if (target.entry || target.kind == FileKind::SourceMap) continue;
           target.entry = true;
           if (!where) {
-            fetch(i);
+            payloads_.fetch(i);
             where.emplace(assets_[i]);
           }
           Position at = where->at(n.raw.front(), std::string_view(assets_[i].bytes)
@@ -350,7 +345,7 @@ class Linker::Impl {
           }
         }
       }
-      if (where) park(i);
+      if (where) payloads_.park(i);
     }
   }
 
@@ -365,21 +360,21 @@ class Linker::Impl {
         has_comment = true;
         if (a.source_map) continue;  // transform made the map; the comment just gets its name
         Asset& map = assets_[l.target];
-        fetch(l.target);
+        payloads_.fetch(l.target);
         auto rebased = rebase_sources(map.bytes, util::folder_of(map.logical), util::folder_of(a.logical));
-        park(l.target);
-        fetch(i);
+        payloads_.park(l.target);
+        payloads_.fetch(i);
         if (!rebased) {
           SourcePositions where(a);
           warn(a, where, l.ref.url,
                fmt::format("{} {}; it is kept as a file of its own", util::printable(map.logical),
                            rebased.error()));
           l.map_comment = false;
-          park(i);
+          payloads_.park(i);
           continue;
         }
         a.source_map = std::move(*rebased);
-        park(i);
+        payloads_.park(i);
         if (map.map_of.empty()) map.map_of = a.logical;
       }
       map_appended_[i] =
@@ -480,7 +475,7 @@ class Linker::Impl {
 
   void name_component(const std::vector<size_t>& members, bool cycle) {
     for (size_t m : members) {
-      if (!assets_[m].streamed) fetch(m);
+      if (!assets_[m].streamed) payloads_.fetch(m);
       auto& notes = assets_[m].notes;
       notes.insert(notes.end(), std::make_move_iterator(pending_notes_[m].begin()),
                    std::make_move_iterator(pending_notes_[m].end()));

@@ -492,15 +492,15 @@ void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& dia
     for (uint64_t bytes = 0; end < todo.size() && (end == begin || bytes < kChunkBytes); ++end) {
       bytes += size_of(todo[end]);
     }
-    std::vector<size_t> held;
+    // The chunk's files are read at once (distinct files: safe in parallel);
+    // their input maps as they are found.
+    tbb::parallel_for(begin, end, [&](size_t k) { store.fetch(todo[k]); });
+    std::vector<size_t> held(todo.begin() + static_cast<long>(begin),
+                             todo.begin() + static_cast<long>(end));
     auto fetch = [&](size_t i) {
       store.fetch(i);
       held.push_back(i);
     };
-    // The chunk's files are read at once (distinct files: safe in parallel);
-    // their input maps as they are found.
-    tbb::parallel_for(begin, end, [&](size_t k) { store.fetch(todo[k]); });
-    held.assign(todo.begin() + static_cast<long>(begin), todo.begin() + static_cast<long>(end));
     Chunk chunk(assets, options, diags, cache, by_logical, js_tool, css_tool);
     for (size_t k = begin; k < end; ++k) chunk.add(todo[k], fetch);
     chunk.run(consumed);

@@ -9,10 +9,11 @@
 #include <nlohmann/json.hpp>
 
 #include "assetpipe/error.h"
-#include "emit/framework_manifests.h"
 #include "emit/emit.h"
-#include "emit/previous.h"
+#include "emit/framework_manifests.h"
+#include "emit/manifest.h"
 #include "emit/nginx_conf.h"
+#include "emit/previous.h"
 #include "link/html_enhance.h"
 #include "link/markup_tokenizer.h"
 #include "link/naming.h"
@@ -256,7 +257,7 @@ class Verifier {
       }
       if (e.contains("encodings") && e["encodings"].is_object()) {
         for (auto& [name, enc] : e["encodings"].items()) {
-          std::string ef = file + (name == "gzip" ? ".gz" : "." + name);
+          std::string ef = file + emit::encoding_suffix(name);
           if (!in_tree(ef) || bytes(ef).size() != enc.value("size", uint64_t{0})) {
             problem(manifest_name_,
                     fmt::format("{}: its {} encoding {} is missing or not the size listed",
@@ -270,14 +271,15 @@ class Verifier {
 
   // A served file the manifest does not know: added after the build.
   void check_unlisted() {
-    // What the build made beside the files: an input name can be one of
-    // those (index.html.br), and then no copy is kept under it.
+    // What the build made beside the files (encodings, maps, variants): an
+    // input name can be one of those (index.html.br), and then no copy is
+    // kept under it.
     std::set<std::string> generated;
     for (auto& [logical, e] : assets_.items()) {
       std::string file = str(e, "file");
       if (e.contains("encodings") && e["encodings"].is_object()) {
         for (auto& [name, enc] : e["encodings"].items()) {
-          generated.insert(file + (name == "gzip" ? ".gz" : "." + name));
+          generated.insert(file + emit::encoding_suffix(name));
         }
       }
       if (e.contains("map")) generated.insert(str(e, "map"));
@@ -287,7 +289,7 @@ class Verifier {
         }
       }
     }
-    std::set<std::string> known;
+    std::set<std::string> known = generated;
     for (auto& [logical, e] : assets_.items()) {
       std::string file = str(e, "file");
       known.insert(file);
@@ -300,12 +302,6 @@ class Verifier {
           problem(shown(logical), fmt::format("the copy under the input name differs from {}; "
                                               "build again",
                                               util::printable(file)));
-        }
-      }
-      if (e.contains("map")) known.insert(str(e, "map"));
-      if (e.contains("variants") && e["variants"].is_object()) {
-        for (auto& [format, v] : e["variants"].items()) {
-          if (v.contains("file")) known.insert(str(v, "file"));
         }
       }
     }
