@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -285,7 +286,9 @@ std::optional<std::string> key(const Options& options, const std::vector<Asset>&
     // One buffer per thread: a fresh block per file would cost more in
     // page faults than the hashing.
     thread_local std::vector<char> buffer(256 << 10);
-    thread_local XXH3_state_t* state = XXH3_createState();
+    thread_local std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> owned(
+        XXH3_createState(), &XXH3_freeState);
+    XXH3_state_t* state = owned.get();
     int fd = ::open(walked[i].source_path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       failed = true;
