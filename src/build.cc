@@ -30,6 +30,7 @@
 #include "scan/payloads.h"
 #include "scan/walk.h"
 #include "shard.h"
+#include "snapshot.h"
 #include "transform/images.h"
 #include "transform/minify.h"
 #include "util/file.h"
@@ -425,6 +426,30 @@ BuildResult build(const Options& given, Diagnostics& diags) {
   // --- scan ---
   auto t = Clock::now();
   result.assets = scan::walk(options, diags);
+  // The same input and options as a build the cache keeps a snapshot of:
+  // its output, linked (src/snapshot.h).
+  std::optional<std::string> snapshot_key;
+  if (cache && snapshot::eligible(options, cache->local() != nullptr, diags)) {
+    snapshot_key = snapshot::key(options, result.assets);
+    std::string why;
+    if (auto replayed =
+            snapshot_key ? snapshot::replay(cache->local()->dir(), *snapshot_key, options, why)
+                         : std::nullopt) {
+      for (auto& d : replayed->raised) diags.add(std::move(d));
+      result.assets = std::move(replayed->assets);
+      result.bytes_in = replayed->sizes.bytes_in;
+      result.bytes_out = replayed->sizes.bytes_out;
+      result.files_written = replayed->sizes.files_written;
+      cache->note_snapshot(replayed->files);
+      result.cache = cache::finish(cache.get(), options);
+      result.times.scan = seconds_since(t);
+      result.seconds = seconds_since(start);
+      return result;
+    }
+    if (options.verbosity == Verbosity::Verbose && !why.empty()) {
+      fmt::print(stderr, "assetpipe: building: {}\n", why);
+    }
+  }
   for (Asset& a : result.assets) a.streamed = emit::is_streamed(a, options);
   emit::Staging staging(options);  // refuses an output it may not replace, before any work
   // Nothing is read yet: each file is read when its first task needs it.
@@ -488,9 +513,18 @@ BuildResult build(const Options& given, Diagnostics& diags) {
       throw Error(r.error() + " (the output was replaced; build again to bring them together)");
     }
   }
-  result.times.emit += seconds_since(t);
   result.files_written = stats.files;
   result.bytes_out = stats.bytes;
+  if (snapshot_key) {
+    std::set<std::string> files = staging.claimed();
+    for (const auto& [rel, bytes] : extra) files.insert(rel);
+    snapshot::record(cache->local()->dir(), *snapshot_key, options, files, result.assets,
+                     diags.sorted(), {result.bytes_in, result.bytes_out, result.files_written},
+                     [quiet = options.verbosity == Verbosity::Quiet](const std::string& m) {
+                       if (!quiet) fmt::print(stderr, "assetpipe: warning: {}\n", m);
+                     });
+  }
+  result.times.emit += seconds_since(t);
   result.seconds = seconds_since(start);
   return result;
 }

@@ -49,8 +49,12 @@ constexpr uint64_t kImages = 3;  // dot.png, a.jpg, b.jpg
 nlohmann::json build(const fs::path& in, const fs::path& out, const fs::path& cache,
                      std::vector<std::string> extra = {}) {
   fs::path report = out.string() + "-report.json";
-  std::vector<std::string> args = {"build", in.string(), "-o", out.string(), "-q",
-                                   "--cache-dir", cache.string(), "--report-file", report.string()};
+  // The per-file entries are what these tests are about: no whole-build
+  // snapshot (tests/snapshot_test.cc) answers first.
+  std::vector<std::string> args = {"build",         in.string(),    "-o",
+                                   out.string(),    "-q",           "--no-snapshot",
+                                   "--cache-dir",   cache.string(), "--report-file",
+                                   report.string()};
   args.insert(args.end(), extra.begin(), extra.end());
   auto r = run_assetpipe(args, kCacheOn);
   EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -16,6 +16,10 @@ struct CacheStats {
   std::string remote;        // the remote's URL, any password replaced by ***
   std::string remote_error;  // why the remote was turned off for this build, if it was
   CacheCounts minify, image, compress;
+  // The whole output was linked from a snapshot of an earlier build with the
+  // same input and options (src/snapshot.h): no per-file lookups were made.
+  bool snapshot = false;
+  uint64_t snapshot_files = 0;
   uint64_t entries = 0, bytes = 0, trimmed = 0;  // the local folder after the build
 };
 

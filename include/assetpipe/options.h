@@ -94,6 +94,9 @@ struct Options {
 
   // --- cache (src/cache/): results of minify, images, compression ---
   bool cache = true;                           // --no-cache: neither local nor remote
+  // Whole-build snapshots (src/snapshot.h): a build whose input and options
+  // are an earlier build's links that build's output from the local cache.
+  bool snapshot = true;  // --no-snapshot: per-file cache entries only
   std::filesystem::path cache_dir;             // empty: cache::default_dir(input)
   uint64_t cache_max_size = uint64_t{2} << 30;  // trimmed to this after a build (LRU)
   std::string remote_cache;                    // http(s)://host/prefix or redis://host:port/db

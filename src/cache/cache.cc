@@ -131,6 +131,8 @@ CacheStats Cache::stats() const {
   s.minify = minify_;
   s.image = image_;
   s.compress = compress_;
+  s.snapshot = snapshot_files_ > 0;
+  s.snapshot_files = snapshot_files_;
   return s;
 }
 
@@ -186,7 +188,8 @@ CacheStats finish(Cache* cache, const Options& options) {
                         {"image", to_json(s.image)},
                         {"compress", to_json(s.compress)},
                         {"remote", s.remote},
-                        {"remote_error", s.remote_error}};
+                        {"remote_error", s.remote_error},
+                        {"snapshot", s.snapshot}};
     if (fs::exists(local->dir())) (void)util::write_file_atomic(local->dir() / kLastBuild, j.dump(2) + "\n");
   }
   return s;

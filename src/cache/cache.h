@@ -38,6 +38,11 @@ class Cache {
   // How the last get() of this thread was answered, for -v notes: "local", "remote" or "".
   static const char* last_source();
 
+  // The build was a snapshot's (src/snapshot.h): its `files` were linked.
+  void note_snapshot(uint64_t files) {
+    std::lock_guard lock(mutex_);
+    snapshot_files_ = files;
+  }
   CacheStats stats() const;
   LocalStore* local() { return local_.get(); }
   bool remote_usable() const { return remote_ && !remote_off_.load(); }
@@ -58,6 +63,7 @@ class Cache {
   mutable std::mutex mutex_;  // guards what follows
   CacheCounts minify_, image_, compress_;
   std::string remote_error_;
+  uint64_t snapshot_files_ = 0;
   bool warned_ = false;
 };
 

@@ -1,6 +1,10 @@
 #include "cache/key.h"
 
+#include <elf.h>
+#include <link.h>
+
 #include <cstdio>
+#include <cstring>
 #include <stdexcept>
 
 #include <avif/avif.h>
@@ -39,8 +43,49 @@ void put_u64(std::string& out, uint64_t v) {
 // version (a developer's, a patched package) never reads another build's
 // results. The npm package's binary is the same file on every machine, so
 // CI jobs and developers still share entries.
+namespace {
+
+// The GNU build ID the linker put in the executable (a hash of what it
+// linked; Debian's toolchain always writes one), read from memory; "" when
+// there is none.
+std::string gnu_build_id() {
+  std::string id;
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, size_t, void* out) -> int {
+        // The first object is the executable itself.
+        for (int i = 0; i < info->dlpi_phnum; ++i) {
+          const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+          if (ph.p_type != PT_NOTE) continue;
+          const char* p = reinterpret_cast<const char*>(info->dlpi_addr + ph.p_vaddr);
+          const char* end = p + ph.p_memsz;
+          while (p + sizeof(ElfW(Nhdr)) <= end) {
+            const auto* n = reinterpret_cast<const ElfW(Nhdr)*>(p);
+            const char* name = p + sizeof(ElfW(Nhdr));
+            const char* desc = name + ((n->n_namesz + 3) & ~3u);
+            if (desc + n->n_descsz > end) break;
+            if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 && std::memcmp(name, "GNU", 4) == 0) {
+              auto& s = *static_cast<std::string*>(out);
+              for (uint32_t k = 0; k < n->n_descsz; ++k) {
+                s += fmt::format("{:02x}", static_cast<unsigned char>(desc[k]));
+              }
+              return 1;
+            }
+            p = desc + ((n->n_descsz + 3) & ~3u);
+          }
+        }
+        return 1;
+      },
+      &id);
+  return id;
+}
+
+}  // namespace
+
 const std::string& binary_id() {
   static const std::string id = [] {
+    // Reading and hashing the executable (66 MB with debug information)
+    // would cost a warm build more than hashing its input.
+    if (std::string build_id = gnu_build_id(); !build_id.empty()) return "build-id " + build_id;
     auto bytes = util::read_file("/proc/self/exe");
     if (!bytes) return std::string("unknown");
     XXH128_hash_t h = XXH3_128bits(bytes->data(), bytes->size());

@@ -22,6 +22,7 @@
 #include "cli/options_cli.h"
 #include "cli/progress_tty.h"
 #include "cli/report.h"
+#include "snapshot.h"
 #include "util/file.h"
 #include "util/interrupt.h"
 #include "verify/verify.h"
@@ -155,7 +156,16 @@ int run_cache(const CacheArgs& args) {
     if (const char* env = std::getenv("ASSETPIPE_CACHE_DIR"); env && *env) dir = env;
   }
   if (dir.empty()) dir = cache::default_dir(args.input.empty() ? "." : args.input);
-  std::cout << (args.action == "clean" ? cache::clean(dir) : cache::stats_text(dir));
+  if (args.action == "clean") {
+    size_t snapshots = snapshot::clean(dir);
+    std::cout << cache::clean(dir);
+    if (snapshots > 0) std::cout << fmt::format("removed {} build snapshots\n", snapshots);
+  } else {
+    auto u = snapshot::usage(dir);
+    std::cout << cache::stats_text(dir)
+              << fmt::format("build snapshots: {} ({:.1f} MiB of hard links to outputs)\n",
+                             u.snapshots, static_cast<double>(u.bytes) / (1 << 20));
+  }
   return 0;
 }
 

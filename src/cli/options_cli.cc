@@ -133,6 +133,9 @@ void add_build_options(CLI::App& cmd, Options& o, CliState& s) {
 
   cmd.add_flag("--no-cache", s.no_cache,
                "Use no cache: redo every minification, image variant and encoding");
+  cmd.add_flag("--no-snapshot", s.no_snapshot,
+               "Do not link the whole output from a snapshot of an earlier build with the same "
+               "input and options (nor record one); per-file cache entries are still used");
   cmd.add_option("--cache-dir", o.cache_dir,
                  "The local cache (default: node_modules/.cache/assetpipe beside the nearest "
                  "package.json, else $XDG_CACHE_HOME/assetpipe)");
@@ -295,6 +298,7 @@ void finish_options(Options& o, const CliState& s) {
   finish_manifest_paths(o, s);
   o.sourcemap = s.sourcemap == "none" ? SourceMapMode::None : SourceMapMode::External;
   if (s.no_cache) o.cache = false;
+  if (s.no_snapshot) o.snapshot = false;
   if (!s.cache_max_size.empty()) {
     auto size = parse_size(s.cache_max_size);
     if (!size) {

@@ -24,6 +24,7 @@ struct CliState {
   std::string keep_age;
   int quiet = 0, verbose = 0;
   bool no_cache = false;
+  bool no_snapshot = false;
   std::string cache_max_size;             // "2G", "500M", bytes
   std::string remote_cache_mode = "read-write";
   std::string shard;                      // "I/N"

@@ -57,6 +57,11 @@ nlohmann::json cache_counts_json(const CacheCounts& c) {
 
 std::string cache_line(const CacheStats& c) {
   if (!c.enabled) return "";
+  if (c.snapshot) {
+    return fmt::format("cache: the input and options of an earlier build; its {} files linked "
+                       "from its snapshot",
+                       c.snapshot_files);
+  }
   std::string out = fmt::format("cache hits: {}, {}, {}", cache_counts_text("minify", c.minify),
                                 cache_counts_text("images", c.image),
                                 cache_counts_text("compress", c.compress));
@@ -120,6 +125,7 @@ nlohmann::json size_report(const BuildResult& r) {
     out["cache"] = {{"dir", r.cache.dir},
                     {"remote", r.cache.remote},
                     {"remote_error", r.cache.remote_error},
+                    {"snapshot", r.cache.snapshot},
                     {"minify", cache_counts_json(r.cache.minify)},
                     {"image", cache_counts_json(r.cache.image)},
                     {"compress", cache_counts_json(r.cache.compress)}};

@@ -107,6 +107,7 @@ struct Staging::Impl {
     uint32_t index;  // into the encodings or variants
   };
   std::unordered_multimap<size_t, Claim> claims;
+  std::vector<std::string> linked_in;  // a snapshot's files (link_in)
   EmitStats stats;
 
   explicit Impl(const Options& o) : options(o) {}
@@ -295,9 +296,32 @@ void Staging::write_originals(const std::vector<Asset>& assets) {
   });
 }
 
+void Staging::link_in(const fs::path& from, const std::string& path, uint64_t size,
+                      int64_t mtime) {
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->linked_in.push_back(path);
+  }
+  Impl& s = *impl_;
+  s.count(size);
+  if (s.staging.empty()) return;
+  util::throw_if_interrupted();
+  // The caller checked `from`: linked without a second look.
+  fs::path to = s.staging / path;
+  if (::link(from.c_str(), to.c_str()) == 0) return;
+  if (errno == ENOENT) {
+    std::error_code ec;
+    fs::create_directories(to.parent_path(), ec);
+    if (::link(from.c_str(), to.c_str()) == 0) return;
+  }
+  if (auto r = util::copy_file_data(from, to, size, mtime); !r) {
+    throw Error(r.error() + "; the previous output is untouched");
+  }
+}
+
 std::set<std::string> Staging::claimed() const {
   std::lock_guard lock(impl_->mutex);
-  std::set<std::string> out;
+  std::set<std::string> out(impl_->linked_in.begin(), impl_->linked_in.end());
   for (const auto& [hash, claim] : impl_->claims) out.insert(Impl::path_of(claim));
   return out;
 }

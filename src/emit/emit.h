@@ -62,6 +62,11 @@ class Staging {
   // its input name, where no file of the build is; copied from the staged
   // file. Call once, after every write().
   void write_originals(const std::vector<Asset>& assets);
+  // A file of a whole-build snapshot (src/snapshot.h): `from` linked (or
+  // copied) in as `path`, which the caller knows no other file claims.
+  // Throws Error when it cannot be.
+  void link_in(const std::filesystem::path& from, const std::string& path, uint64_t size,
+               int64_t mtime);
   // Every path claimed so far.
   std::set<std::string> claimed() const;
   // Writes `extra`, carries the previous builds' hashed files, and replaces
