@@ -373,9 +373,17 @@ std::optional<Recorded> replay(const fs::path& cache_dir, const std::string& key
   }
   ::utimensat(AT_FDCWD, (folder / "record").c_str(), nullptr, 0);  // used now (LRU)
   emit::Staging staging(options);
+  std::atomic<bool> missing{false};
   tbb::parallel_for(size_t{0}, files.size(), [&](size_t i) {
-    staging.link_in(tree / files[i].path, files[i].path, files[i].size, files[i].mtime);
+    if (missing.load()) return;
+    if (!staging.link_in(tree / files[i].path, files[i].path, files[i].size, files[i].mtime)) {
+      missing = true;
+    }
   });
+  if (missing) {
+    why = "a file of the snapshot was removed meanwhile (by another build's trim)";
+    return std::nullopt;  // the staging folder goes with `staging`
+  }
   staging.commit({});
   out.files = files.size();
   return out;
@@ -388,6 +396,9 @@ void record(const fs::path& cache_dir, const std::string& key, const Options& op
   fs::path folder = folder_of(cache_dir, key);
   std::error_code ec;
   if (fs::exists(folder / "record", ec)) return;  // another build recorded it
+  // The cache's size limit holds: an output larger than the snapshots'
+  // share of it (a media site) is not kept twice once it is deleted.
+  if (sizes.bytes_out > options.cache_max_size / 4) return;
   fs::path output = util::normal_output(options.output);
   fs::path tmp = folder.string() + fmt::format(".tmp-{}", ::getpid());
   util::remove_tree(tmp);

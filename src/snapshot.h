@@ -37,7 +37,8 @@
 namespace assetpipe::snapshot {
 
 // At most this many snapshots are kept, and at most a quarter of
-// --cache-max-size in the bytes of their files; the least recently used go first.
+// --cache-max-size in the bytes of their files; the least recently used go
+// first. A build whose output alone is larger records none.
 inline constexpr size_t kMaxSnapshots = 4;
 
 // Whether this build may replay or record a snapshot (see above).

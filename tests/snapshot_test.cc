@@ -162,11 +162,15 @@ TEST(Snapshot, ReplaysIntoAnExistingOutputCarryingThePreviousBuild) {
   EXPECT_EQ(snapshot(tmp / "out"), two);
 }
 
-TEST(Snapshot, NoSnapshotFlagAndDryRunRecordNothing) {
+TEST(Snapshot, NoSnapshotFlagDryRunOrAnOutputOverItsShareOfTheCacheRecordNothing) {
   TempDir tmp;
   make_site(tmp / "in");
   build(tmp / "in", tmp / "out1", tmp / "cache", {"--no-snapshot"});
   EXPECT_FALSE(fs::exists(tmp / "cache/snapshots"));
+  // The output (a few KiB) is more than a quarter of a 16 KiB cache.
+  auto small = build(tmp / "in", tmp / "out3", tmp / "cache", {"--cache-max-size", "16K"});
+  EXPECT_GT(small.report["total"]["size"].get<uint64_t>(), 4096u);
+  EXPECT_EQ(assetpipe::snapshot::usage(tmp / "cache").snapshots, 0u);
   auto r = run_assetpipe({"build", (tmp / "in").string(), "-o", (tmp / "out2").string(),
                           "--dry-run", "--cache-dir", (tmp / "cache").string()},
                          kCacheOn);

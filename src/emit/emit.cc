@@ -296,7 +296,7 @@ void Staging::write_originals(const std::vector<Asset>& assets) {
   });
 }
 
-void Staging::link_in(const fs::path& from, const std::string& path, uint64_t size,
+bool Staging::link_in(const fs::path& from, const std::string& path, uint64_t size,
                       int64_t mtime) {
   {
     std::lock_guard lock(impl_->mutex);
@@ -304,19 +304,17 @@ void Staging::link_in(const fs::path& from, const std::string& path, uint64_t si
   }
   Impl& s = *impl_;
   s.count(size);
-  if (s.staging.empty()) return;
+  if (s.staging.empty()) return true;
   util::throw_if_interrupted();
   // The caller checked `from`: linked without a second look.
   fs::path to = s.staging / path;
-  if (::link(from.c_str(), to.c_str()) == 0) return;
+  if (::link(from.c_str(), to.c_str()) == 0) return true;
   if (errno == ENOENT) {
     std::error_code ec;
     fs::create_directories(to.parent_path(), ec);
-    if (::link(from.c_str(), to.c_str()) == 0) return;
+    if (::link(from.c_str(), to.c_str()) == 0) return true;
   }
-  if (auto r = util::copy_file_data(from, to, size, mtime); !r) {
-    throw Error(r.error() + "; the previous output is untouched");
-  }
+  return static_cast<bool>(util::copy_file_data(from, to, size, mtime));
 }
 
 std::set<std::string> Staging::claimed() const {

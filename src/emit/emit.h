@@ -64,8 +64,9 @@ class Staging {
   void write_originals(const std::vector<Asset>& assets);
   // A file of a whole-build snapshot (src/snapshot.h): `from` linked (or
   // copied) in as `path`, which the caller knows no other file claims.
-  // Throws Error when it cannot be.
-  void link_in(const std::filesystem::path& from, const std::string& path, uint64_t size,
+  // False when it can be neither (`from` was removed meanwhile: the caller
+  // builds instead); throws Error only when interrupted.
+  bool link_in(const std::filesystem::path& from, const std::string& path, uint64_t size,
                int64_t mtime);
   // Every path claimed so far.
   std::set<std::string> claimed() const;
