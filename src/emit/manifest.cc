@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/json_dump.h"
+
 namespace assetpipe::emit {
 
 namespace {
@@ -68,16 +70,6 @@ nlohmann::json entry_of(const Asset& a, const std::map<std::string_view, const A
   return e;
 }
 
-// `value` as dump(2) writes it `depth` levels down (its lines indented).
-void append_indented(std::string& out, const nlohmann::json& value, int depth) {
-  std::string text = value.dump(2);
-  std::string pad(static_cast<size_t>(2 * depth), ' ');
-  for (char c : text) {
-    out += c;
-    if (c == '\n') out += pad;
-  }
-}
-
 }  // namespace
 
 // Written entry by entry, as nlohmann's dump(2) of the whole document would
@@ -96,12 +88,12 @@ std::string manifest_json(const std::vector<Asset>& assets,
     first = false;
     out += nlohmann::json(logical).dump();
     out += ": ";
-    append_indented(out, e, 2);
+    util::json::append_indented(out, e, 2);
   }
   out += first ? "}" : "\n  }";
   if (!frameworks.empty()) {
     out += ",\n  \"frameworks\": ";
-    append_indented(out, nlohmann::json(frameworks), 1);
+    util::json::append_indented(out, nlohmann::json(frameworks), 1);
   }
   out += ",\n  \"version\": 1\n}\n";
   return out;
