@@ -487,9 +487,11 @@ BuildResult build(const Options& given, Diagnostics& diags) {
   staging.write_originals(result.assets);
   emit::ExtraFiles extra = emit::nginx_conf(result.assets, options);
   extra.merge(emit::framework_manifests(result.assets, options));
-  std::string manifest =
-      emit::manifest_json(result.assets, emit::framework_manifest_paths(options));
-  if (!options.manifest_path) extra[".assetpipe/manifest.json"] = std::move(manifest);
+  auto framework_paths = emit::framework_manifest_paths(options);
+  auto write_manifest = [&](const std::function<void(std::string_view)>& sink) {
+    emit::write_manifest_json(result.assets, framework_paths, sink);
+  };
+  if (!options.manifest_path) staging.write_streamed(".assetpipe/manifest.json", write_manifest);
   if (options.dry_run) {
     auto stats = staging.stats();
     result.files_written = stats.files;
@@ -504,7 +506,11 @@ BuildResult build(const Options& given, Diagnostics& diags) {
   if (options.manifest_path) {
     auto f = util::AtomicFile::create(*options.manifest_path);
     if (!f) throw Error(f.error() + "; the previous output is untouched");
-    if (auto w = f->write(manifest); !w) throw Error(w.error() + "; the previous output is untouched");
+    util::Result<util::Ok> w = util::Ok{};
+    write_manifest([&](std::string_view piece) {
+      if (w) w = f->write(piece);
+    });
+    if (!w) throw Error(w.error() + "; the previous output is untouched");
     external_manifest.emplace(std::move(*f));
   }
   auto stats = staging.commit(extra);

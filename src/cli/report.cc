@@ -11,6 +11,7 @@
 #include "emit/emit.h"
 #include "transform/image_resize.h"
 #include "util/file.h"
+#include "util/json_dump.h"
 
 namespace assetpipe::cli {
 namespace {
@@ -75,73 +76,93 @@ std::string human_bytes(uint64_t n) {
   return fmt::format("{:.2f} MiB", static_cast<double>(n) / (1024.0 * 1024.0));
 }
 
-nlohmann::json size_report(const BuildResult& r) {
-  std::vector<const Asset*> list;
+SizeReport::SizeReport(const BuildResult& r) {
   for (const auto& a : r.assets) {
-    if (a.map_of.empty()) list.push_back(&a);
+    if (a.map_of.empty()) rows.push_back({&a});
   }
-  std::sort(list.begin(), list.end(), [](const Asset* a, const Asset* b) {
-    if (a->digest.size != b->digest.size) return a->digest.size > b->digest.size;
-    return a->output < b->output;
+  std::sort(rows.begin(), rows.end(), [](const Row& x, const Row& y) {
+    if (x.asset->digest.size != y.asset->digest.size) return x.asset->digest.size > y.asset->digest.size;
+    return x.asset->output < y.asset->output;
   });
-  nlohmann::json files = nlohmann::json::array();
-  uint64_t t_in = 0, t_size = 0, t_br = 0, t_gz = 0, t_best = 0;
-  for (const Asset* a : list) {
-    nlohmann::json f;
-    f["input"] = a->logical;
-    f["file"] = a->output;
-    f["input_size"] = a->input_size;
-    f["size"] = a->digest.size;
-    uint64_t best = a->digest.size;
-    for (const auto& e : a->encodings) {
-      f[e.name] = e.size;
-      best = std::min<uint64_t>(best, e.size);
-      (e.name == "br" ? t_br : t_gz) += e.size;
+  for (Row& row : rows) {
+    const Asset& a = *row.asset;
+    row.best = a.digest.size;
+    for (const auto& e : a.encodings) {
+      row.best = std::min<uint64_t>(row.best, e.size);
+      (e.name == "br" ? total.br : total.gzip) += e.size;
     }
-    const ImageVariant* best_variant = nullptr;
-    for (const auto& v : a->variants) {
+    for (const auto& v : a.variants) {
       // A --image-widths copy is another picture (smaller), not what the URL serves.
       if (!v.skipped.empty() || transform::width_of_format(v.format) > 0) continue;
-      if (!best_variant || v.size < best_variant->size) best_variant = &v;
+      if (!row.best_variant || v.size < row.best_variant->size) row.best_variant = &v;
     }
-    if (best_variant) {
-      f["best_variant"] = {{"format", best_variant->format}, {"size", best_variant->size}};
-      best = std::min<uint64_t>(best, best_variant->size);
-    }
-    f["saving"] = a->input_size == 0
-                      ? 0.0
-                      : std::round(1000.0 * (1.0 - static_cast<double>(best) /
-                                                       static_cast<double>(a->input_size))) /
-                            1000.0;
-    t_in += a->input_size;
-    t_size += a->digest.size;
-    t_best += best;
-    files.push_back(std::move(f));
+    if (row.best_variant) row.best = std::min<uint64_t>(row.best, row.best_variant->size);
+    row.saving = a.input_size == 0
+                     ? 0.0
+                     : std::round(1000.0 * (1.0 - static_cast<double>(row.best) /
+                                                      static_cast<double>(a.input_size))) /
+                           1000.0;
+    total.input_size += a.input_size;
+    total.size += a.digest.size;
+    total.best += row.best;
   }
-  nlohmann::json total = {{"files", list.size()}, {"input_size", t_in}, {"size", t_size},
-                          {"br", t_br},           {"gzip", t_gz},       {"best", t_best}};
-  nlohmann::json out = {{"version", 1}, {"files", files}, {"total", total}};
+}
+
+// Written row by row, as dump(2) of the whole document would (keys sorted).
+std::string size_report_json(const BuildResult& r, const SizeReport& report) {
+  std::string out = "{\n";
   if (r.cache.enabled) {
-    out["cache"] = {{"dir", r.cache.dir},
-                    {"remote", r.cache.remote},
-                    {"remote_error", r.cache.remote_error},
-                    {"snapshot", r.cache.snapshot},
-                    {"minify", cache_counts_json(r.cache.minify)},
-                    {"image", cache_counts_json(r.cache.image)},
-                    {"compress", cache_counts_json(r.cache.compress)}};
+    nlohmann::json cache = {{"dir", r.cache.dir},
+                            {"remote", r.cache.remote},
+                            {"remote_error", r.cache.remote_error},
+                            {"snapshot", r.cache.snapshot},
+                            {"minify", cache_counts_json(r.cache.minify)},
+                            {"image", cache_counts_json(r.cache.image)},
+                            {"compress", cache_counts_json(r.cache.compress)}};
+    out += "  \"cache\": ";
+    util::json::append_indented(out, cache, 1);
+    out += ",\n";
   }
+  out += "  \"files\": [";
+  bool first = true;
+  for (const auto& row : report.rows) {
+    const Asset& a = *row.asset;
+    nlohmann::json f = {{"input", a.logical},
+                        {"file", a.output},
+                        {"input_size", a.input_size},
+                        {"size", a.digest.size},
+                        {"saving", row.saving}};
+    for (const auto& e : a.encodings) f[e.name] = e.size;
+    if (row.best_variant) {
+      f["best_variant"] = {{"format", row.best_variant->format}, {"size", row.best_variant->size}};
+    }
+    out += first ? "\n    " : ",\n    ";
+    first = false;
+    util::json::append_indented(out, f, 2);
+  }
+  out += first ? "]" : "\n  ]";
+  const auto& t = report.total;
+  nlohmann::json total = {{"files", report.rows.size()}, {"input_size", t.input_size},
+                          {"size", t.size},              {"br", t.br},
+                          {"gzip", t.gzip},              {"best", t.best}};
+  out += ",\n  \"total\": ";
+  util::json::append_indented(out, total, 1);
+  out += ",\n  \"version\": 1\n}\n";
   return out;
 }
 
-std::string size_table(const nlohmann::json& report, size_t rows) {
-  const auto& files = report["files"];
+std::string size_table(const SizeReport& report, size_t rows) {
+  const auto& files = report.rows;
   size_t name_w = 10;
   for (size_t i = 0; i < files.size() && i < rows; ++i) {
-    name_w = std::max(name_w, files[i]["file"].get<std::string>().size());
+    name_w = std::max(name_w, files[i].asset->output.size());
   }
   name_w = std::min<size_t>(name_w, 60);
-  auto opt_size = [](const nlohmann::json& f, const char* k) {
-    return f.contains(k) ? human_bytes(f[k].get<uint64_t>()) : std::string("-");
+  auto encoding_size = [](const Asset& a, const char* name) {
+    for (const auto& e : a.encodings) {
+      if (e.name == name) return human_bytes(e.size);
+    }
+    return std::string("-");
   };
   std::string out;
   out += pad_right("file", name_w) + "  " + pad_left("size", 10) + "  " + pad_left("br", 10) +
@@ -149,26 +170,25 @@ std::string size_table(const nlohmann::json& report, size_t rows) {
          pad_left("saving", 7) + "\n";
   for (size_t i = 0; i < files.size() && i < rows; ++i) {
     const auto& f = files[i];
+    const Asset& a = *f.asset;
     std::string variant = "-";
-    if (f.contains("best_variant")) {
-      variant = fmt::format("{} {}", f["best_variant"]["format"].get<std::string>(),
-                            human_bytes(f["best_variant"]["size"].get<uint64_t>()));
+    if (f.best_variant) {
+      variant = fmt::format("{} {}", f.best_variant->format, human_bytes(f.best_variant->size));
     }
-    out += pad_right(util::printable(f["file"].get<std::string>()), name_w) + "  " +
-           pad_left(human_bytes(f["size"].get<uint64_t>()), 10) + "  " +
-           pad_left(opt_size(f, "br"), 10) + "  " + pad_left(opt_size(f, "gzip"), 10) + "  " +
-           pad_left(variant, 18) + "  " +
-           pad_left(fmt::format("{:.0f}%", 100 * f["saving"].get<double>()), 7) + "\n";
+    out += pad_right(util::printable(a.output), name_w) + "  " +
+           pad_left(human_bytes(a.digest.size), 10) + "  " +
+           pad_left(encoding_size(a, "br"), 10) + "  " + pad_left(encoding_size(a, "gzip"), 10) +
+           "  " + pad_left(variant, 18) + "  " +
+           pad_left(fmt::format("{:.0f}%", 100 * f.saving), 7) + "\n";
   }
   if (files.size() > rows) out += fmt::format("... and {} more files\n", files.size() - rows);
-  const auto& t = report["total"];
-  double saving = t["input_size"].get<uint64_t>() == 0
+  const auto& t = report.total;
+  double saving = t.input_size == 0
                       ? 0.0
-                      : 1.0 - t["best"].get<double>() / t["input_size"].get<double>();
-  out += pad_right(fmt::format("total ({} files)", t["files"].get<size_t>()), name_w) + "  " +
-         pad_left(human_bytes(t["size"].get<uint64_t>()), 10) + "  " +
-         pad_left(human_bytes(t["br"].get<uint64_t>()), 10) + "  " +
-         pad_left(human_bytes(t["gzip"].get<uint64_t>()), 10) + "  " + pad_left("", 18) + "  " +
+                      : 1.0 - static_cast<double>(t.best) / static_cast<double>(t.input_size);
+  out += pad_right(fmt::format("total ({} files)", files.size()), name_w) + "  " +
+         pad_left(human_bytes(t.size), 10) + "  " + pad_left(human_bytes(t.br), 10) + "  " +
+         pad_left(human_bytes(t.gzip), 10) + "  " + pad_left("", 18) + "  " +
          pad_left(fmt::format("{:.0f}%", 100 * saving), 7) + "\n";
   return out;
 }
@@ -204,9 +224,9 @@ util::Result<util::Ok> Printer::summary(const BuildResult& r,
                  human_bytes(f.size));
     }
   }
-  nlohmann::json report = size_report(r);
+  SizeReport report(r);
   if (options_.report == "json" || options_.report_file) {
-    std::string json = report.dump(2) + "\n";
+    std::string json = size_report_json(r, report);
     if (options_.report_file) {
       util::Result<util::Ok> w =
           report_file ? report_file->write(json) : util::write_file_atomic(*options_.report_file, json);
@@ -242,7 +262,7 @@ util::Result<util::Ok> Printer::summary(const BuildResult& r,
              "assetpipe: {} files, {} in, {} out in {} files ({} for a browser: the best "
              "variant and encoding of each), {:.2f}s{} {}\n",
              r.assets.size(), human_bytes(r.bytes_in), human_bytes(r.bytes_out), r.files_written,
-             human_bytes(report["total"]["best"].get<uint64_t>()), r.seconds, options_.dry_run ? " (dry run, nothing written)" : " ->",
+             human_bytes(report.total.best), r.seconds, options_.dry_run ? " (dry run, nothing written)" : " ->",
              options_.dry_run ? "" : util::printable(options_.output.string()));
   return util::Ok{};
 }

@@ -107,7 +107,7 @@ struct Staging::Impl {
     uint32_t index;  // into the encodings or variants
   };
   std::unordered_multimap<size_t, Claim> claims;
-  std::vector<std::string> linked_in;  // a snapshot's files (link_in)
+  std::vector<std::string> linked_in;  // a snapshot's files (link_in), write_streamed's
   EmitStats stats;
 
   explicit Impl(const Options& o) : options(o) {}
@@ -315,6 +315,26 @@ bool Staging::link_in(const fs::path& from, const std::string& path, uint64_t si
     if (::link(from.c_str(), to.c_str()) == 0) return true;
   }
   return static_cast<bool>(util::copy_file_data(from, to, size, mtime));
+}
+
+void Staging::write_streamed(
+    const std::string& path,
+    const std::function<void(const std::function<void(std::string_view)>&)>& produce) {
+  Impl& s = *impl_;
+  if (s.staging.empty()) return;
+  {
+    std::lock_guard lock(s.mutex);
+    s.linked_in.push_back(path);
+  }
+  auto file = util::AtomicFile::create(s.staging / path);
+  if (!file) throw Error(file.error() + "; the previous output is untouched");
+  util::Result<util::Ok> written = util::Ok{};
+  produce([&](std::string_view piece) {
+    if (written) written = file->write(piece);
+  });
+  if (written) written = file->commit();
+  if (written) written = util::set_mtime(s.staging / path, s.options.source_date_epoch.value_or(0));
+  if (!written) throw Error(written.error() + "; the previous output is untouched");
 }
 
 std::set<std::string> Staging::claimed() const {

@@ -7,8 +7,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "assetpipe/asset.h"
@@ -68,6 +70,11 @@ class Staging {
   // builds instead); throws Error only when interrupted.
   bool link_in(const std::filesystem::path& from, const std::string& path, uint64_t size,
                int64_t mtime);
+  // A file of the build's own (under .assetpipe/) written from `produce`,
+  // which hands its text to the sink in pieces: never whole in memory.
+  // Throws Error (the output untouched) on failure. Nothing on a dry run.
+  void write_streamed(const std::string& path,
+                      const std::function<void(const std::function<void(std::string_view)>&)>& produce);
   // Every path claimed so far.
   std::set<std::string> claimed() const;
   // Writes `extra`, carries the previous builds' hashed files, and replaces

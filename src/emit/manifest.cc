@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/json_dump.h"
+
 namespace assetpipe::emit {
 
 namespace {
@@ -68,23 +70,15 @@ nlohmann::json entry_of(const Asset& a, const std::map<std::string_view, const A
   return e;
 }
 
-// `value` as dump(2) writes it `depth` levels down (its lines indented).
-void append_indented(std::string& out, const nlohmann::json& value, int depth) {
-  std::string text = value.dump(2);
-  std::string pad(static_cast<size_t>(2 * depth), ' ');
-  for (char c : text) {
-    out += c;
-    if (c == '\n') out += pad;
-  }
-}
-
 }  // namespace
 
 // Written entry by entry, as nlohmann's dump(2) of the whole document would
 // (keys sorted): a document of every entry costs memory in proportion to the
 // site (about 2 KB a file).
-std::string manifest_json(const std::vector<Asset>& assets,
-                          const std::map<std::string, std::string>& frameworks) {
+void write_manifest_json(const std::vector<Asset>& assets,
+                         const std::map<std::string, std::string>& frameworks,
+                         const std::function<void(std::string_view)>& sink) {
+  constexpr size_t kPiece = 64 << 10;
   std::map<std::string_view, const Asset*> by_logical;
   for (const Asset& a : assets) by_logical[a.logical] = &a;
   std::string out = "{\n  \"assets\": {";
@@ -96,15 +90,26 @@ std::string manifest_json(const std::vector<Asset>& assets,
     first = false;
     out += nlohmann::json(logical).dump();
     out += ": ";
-    append_indented(out, e, 2);
+    util::json::append_indented(out, e, 2);
+    if (out.size() >= kPiece) {
+      sink(out);
+      out.clear();
+    }
   }
   out += first ? "}" : "\n  }";
   if (!frameworks.empty()) {
     out += ",\n  \"frameworks\": ";
-    append_indented(out, nlohmann::json(frameworks), 1);
+    util::json::append_indented(out, nlohmann::json(frameworks), 1);
   }
   out += ",\n  \"version\": 1\n}\n";
-  return out;
+  sink(out);
+}
+
+std::string manifest_json(const std::vector<Asset>& assets,
+                          const std::map<std::string, std::string>& frameworks) {
+  std::string text;
+  write_manifest_json(assets, frameworks, [&](std::string_view piece) { text += piece; });
+  return text;
 }
 
 std::string encoding_suffix(std::string_view name) {

@@ -1,6 +1,7 @@
 // The manifest: what server-side templates read to find hashed names.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -16,6 +17,12 @@ namespace assetpipe::emit {
 // there are any. Keys sorted, no timestamps, no absolute paths; ends with a newline.
 std::string manifest_json(const std::vector<Asset>& assets,
                           const std::map<std::string, std::string>& frameworks = {});
+
+// The same text handed to `sink` in pieces of about 64 KiB, as it is made:
+// a site's manifest (about 250 bytes a file) is never whole in memory.
+void write_manifest_json(const std::vector<Asset>& assets,
+                         const std::map<std::string, std::string>& frameworks,
+                         const std::function<void(std::string_view)>& sink);
 
 // The suffix of the file of an encoding the manifest names: "br" -> ".br",
 // "gzip" -> ".gz".
