@@ -84,7 +84,7 @@ std::vector<std::string> files_of_previous(const std::string& previous_json) {
   return files;
 }
 
-Carry plan_carry(const fs::path& output, const std::set<std::string>& planned,
+Carry plan_carry(const fs::path& output, const std::function<bool(const std::string&)>& planned,
                  const Options& options, int64_t now) {
   Carry carry;
   if (options.keep_previous == 0) return carry;
@@ -96,7 +96,7 @@ Carry plan_carry(const fs::path& output, const std::set<std::string>& planned,
   if (auto prev = util::read_file(output / ".assetpipe/previous.json")) {
     for (auto& b : read_previous(*prev)) builds.push_back(std::move(b));
   }
-  std::set<std::string> taken = planned;
+  std::set<std::string> taken;  // carried so far (not a copy of the planned paths)
   // A build none of whose files is left over (the same input built again)
   // does not count.
   for (size_t k = 0; k < builds.size(); ++k) {
@@ -104,7 +104,7 @@ Carry plan_carry(const fs::path& output, const std::set<std::string>& planned,
     if (carry.builds.size() >= options.keep_previous && !young) break;
     PreviousBuild kept{builds[k].replaced_at, {}};
     for (const auto& f : builds[k].files) {
-      if (!safe_relative(f) || taken.count(f)) continue;
+      if (!safe_relative(f) || taken.count(f) || planned(f)) continue;
       auto st = fs::symlink_status(output / f, ec);
       if (ec || !fs::is_regular_file(st)) continue;
       taken.insert(f);
