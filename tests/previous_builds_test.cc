@@ -75,3 +75,32 @@ TEST(PreviousBuilds, DurationsParse) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, ::testing::HasSubstr("--keep-age soon"));
 }
+
+TEST(PreviousBuilds, HashedFilesOfAManifestEntryByEntry) {
+  std::string manifest = R"({
+  "assets": {
+    "a.js": {"file": "a.0123456789.js", "immutable": true, "map": "a.0123456789.js.map",
+             "encodings": {"br": {"size": 3}, "gzip": {"size": 4}}},
+    "img/p.jpg": {"file": "img/p.abcdefabcd.jpg", "immutable": true,
+                  "variants": {"webp": {"file": "img/p.abcdefabcd.jpg.webp"}}},
+    "index.html": {"file": "index.html", "immutable": false,
+                   "encodings": {"br": {"size": 1}}},
+    "twice.css": {"file": "first.1111111111.css", "immutable": true},
+    "twice.css": {"file": "last.2222222222.css", "immutable": true},
+    "odd": {"file": 7, "immutable": true},
+    "\u00e9t\u00e9.svg": {"file": "\u00e9t\u00e9.3333333333.svg", "immutable": true}
+  },
+  "version": 1
+})";
+  auto files = emit::hashed_files_of_manifest(manifest);
+  std::sort(files.begin(), files.end());
+  EXPECT_EQ(files, (std::vector<std::string>{
+                       "a.0123456789.js", "a.0123456789.js.br", "a.0123456789.js.gz",
+                       "a.0123456789.js.map", "img/p.abcdefabcd.jpg",
+                       "img/p.abcdefabcd.jpg.webp", "last.2222222222.css",
+                       "\xc3\xa9t\xc3\xa9.3333333333.svg"}));
+  // Not JSON, not an object, no assets: nothing to carry (never an error).
+  EXPECT_TRUE(emit::hashed_files_of_manifest(manifest.substr(0, manifest.size() / 2)).empty());
+  EXPECT_TRUE(emit::hashed_files_of_manifest("[1, 2]").empty());
+  EXPECT_TRUE(emit::hashed_files_of_manifest(R"({"assets": [1]})").empty());
+}

@@ -13,6 +13,7 @@
 #include <set>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
@@ -365,8 +366,12 @@ EmitStats Staging::commit(const ExtraFiles& extra) {
   // The previous builds' hashed files, linked (not copied) from the output
   // being replaced; previous.json says which build each came from.
   if (fs::exists(output / ".assetpipe", ec)) {
-    std::set<std::string> planned = claimed();
-    for (const auto& [rel, bytes] : extra) planned.insert(rel);
+    // Asked of the claims (not a set of every path: about 130 bytes a file).
+    std::unordered_set<std::string_view> linked(s.linked_in.begin(), s.linked_in.end());
+    auto planned = [&](const std::string& path) {
+      return s.find(path, Impl::hash_of(path)) != nullptr || linked.count(path) > 0 ||
+             extra.count(path) > 0;
+    };
     Carry carry = plan_carry(output, planned, s.options, static_cast<int64_t>(std::time(nullptr)));
     for (const auto& rel : carry.files) {
       if (util::interrupted()) break;

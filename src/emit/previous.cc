@@ -7,28 +7,36 @@
 
 #include "emit/manifest.h"
 #include "util/file.h"
+#include "util/json_members.h"
 
 namespace fs = std::filesystem;
 
 namespace assetpipe::emit {
 
+// Entry by entry: the replaced output's manifest (about 250 bytes a file)
+// is never made into one document (about 2 KB a file).
 std::vector<std::string> hashed_files_of_manifest(const std::string& manifest_json) {
   std::vector<std::string> files;
-  auto m = nlohmann::json::parse(manifest_json, nullptr, false);
-  if (!m.is_object() || !m.contains("assets") || !m["assets"].is_object()) return files;
-  auto add = [&](const std::string& f, const nlohmann::json& e) {
-    files.push_back(f);
-    if (e.contains("encodings") && e["encodings"].is_object()) {
-      for (auto& [name, enc] : e["encodings"].items()) {
-        files.push_back(f + encoding_suffix(name));
-      }
-    }
-  };
-  for (auto& [logical, e] : m["assets"].items()) {
+  auto top = util::json::Members::of(manifest_json);
+  if (!top) return files;
+  auto assets_text = top->raw("assets");
+  if (!assets_text) return files;
+  auto assets = util::json::Members::of(*assets_text);
+  if (!assets) return files;
+  for (const auto& member : assets->all()) {
+    std::string_view text = assets_text->substr(member.value_begin, member.value_end - member.value_begin);
+    // A key given twice: the last wins, as in a parsed document.
+    if (assets->raw(member.key)->data() != text.data()) continue;
+    auto e = nlohmann::json::parse(text, nullptr, false);
     if (!e.is_object() || !e.value("immutable", false) || !e.contains("file")) continue;
     if (!e["file"].is_string()) continue;
     std::string file = e["file"];
-    add(file, e);
+    files.push_back(file);
+    if (e.contains("encodings") && e["encodings"].is_object()) {
+      for (auto& [name, enc] : e["encodings"].items()) {
+        files.push_back(file + encoding_suffix(name));
+      }
+    }
     if (e.contains("map") && e["map"].is_string()) files.push_back(e["map"]);
     if (e.contains("variants") && e["variants"].is_object()) {
       for (auto& [format, v] : e["variants"].items()) {
@@ -76,7 +84,7 @@ std::vector<std::string> files_of_previous(const std::string& previous_json) {
   return files;
 }
 
-Carry plan_carry(const fs::path& output, const std::set<std::string>& planned,
+Carry plan_carry(const fs::path& output, const std::function<bool(const std::string&)>& planned,
                  const Options& options, int64_t now) {
   Carry carry;
   if (options.keep_previous == 0) return carry;
@@ -88,7 +96,7 @@ Carry plan_carry(const fs::path& output, const std::set<std::string>& planned,
   if (auto prev = util::read_file(output / ".assetpipe/previous.json")) {
     for (auto& b : read_previous(*prev)) builds.push_back(std::move(b));
   }
-  std::set<std::string> taken = planned;
+  std::set<std::string> taken;  // carried so far (not a copy of the planned paths)
   // A build none of whose files is left over (the same input built again)
   // does not count.
   for (size_t k = 0; k < builds.size(); ++k) {
@@ -96,7 +104,7 @@ Carry plan_carry(const fs::path& output, const std::set<std::string>& planned,
     if (carry.builds.size() >= options.keep_previous && !young) break;
     PreviousBuild kept{builds[k].replaced_at, {}};
     for (const auto& f : builds[k].files) {
-      if (!safe_relative(f) || taken.count(f)) continue;
+      if (!safe_relative(f) || taken.count(f) || planned(f)) continue;
       auto st = fs::symlink_status(output / f, ec);
       if (ec || !fs::is_regular_file(st)) continue;
       taken.insert(f);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -35,8 +36,9 @@ struct Carry {
 // while k < keep_previous or it was replaced less than keep_age ago,
 // whichever keeps more; keep_previous 0 keeps nothing. Unreadable or foreign
 // metadata carries nothing (never an error).
-Carry plan_carry(const std::filesystem::path& output, const std::set<std::string>& planned,
-                 const Options& options, int64_t now);
+Carry plan_carry(const std::filesystem::path& output,
+                 const std::function<bool(const std::string&)>& planned, const Options& options,
+                 int64_t now);
 
 // .assetpipe/previous.json: {"version": 1, "builds": [{"replaced_at", "files"}]}.
 std::string previous_json(const Carry& carry);
