@@ -521,7 +521,10 @@ BuildResult build(const Options& given, Diagnostics& diags) {
   }
   result.files_written = stats.files;
   result.bytes_out = stats.bytes;
-  if (snapshot_key) {
+  // Not a build that warned: a warning may be a passing failure (a tool
+  // that timed out under --keep-going), which the next build should retry,
+  // as the per-file entries never keep one.
+  if (snapshot_key && diags.warning_count() == 0) {
     std::set<std::string> files = staging.claimed();
     for (const auto& [rel, bytes] : extra) files.insert(rel);
     snapshot::record(cache->local()->dir(), *snapshot_key, options, files, result.assets,

@@ -19,7 +19,9 @@
 //
 // Only where the build writes an output with the local cache (not a dry
 // run, a shard or --manifest outside the output), the walk raised nothing,
-// and the cache and output are on one filesystem.
+// the build warned of nothing (a warning may be a passing failure, such as
+// a tool's timeout under --keep-going) and the cache and output are on one
+// filesystem.
 #pragma once
 
 #include <cstdint>

@@ -178,6 +178,18 @@ TEST(Snapshot, NoSnapshotFlagDryRunOrAnOutputOverItsShareOfTheCacheRecordNothing
   EXPECT_FALSE(fs::exists(tmp / "cache/snapshots"));
 }
 
+TEST(Snapshot, ABuildThatWarnedRecordsNoneAndWarnsAgain) {
+  TempDir tmp;
+  make_site(tmp / "in");
+  write(tmp / "in/img/broken.jpg", write_jpeg(photo(64, 64)).substr(0, 300));
+  for (int round = 0; round < 2; ++round) {
+    auto b = build(tmp / "in", tmp / ("out" + std::to_string(round)), tmp / "cache");
+    EXPECT_FALSE(replayed(b)) << round;
+    EXPECT_THAT(b.err, HasSubstr("img/broken.jpg: warning:")) << round;
+  }
+  EXPECT_EQ(assetpipe::snapshot::usage(tmp / "cache").snapshots, 0u);
+}
+
 TEST(Snapshot, StatsCleanAndTrimToTheNewest) {
   TempDir tmp;
   make_site(tmp / "in");
