@@ -525,9 +525,9 @@ BuildResult build(const Options& given, Diagnostics& diags) {
   // that timed out under --keep-going), which the next build should retry,
   // as the per-file entries never keep one.
   if (snapshot_key && diags.warning_count() == 0) {
-    std::set<std::string> files = staging.claimed();
-    for (const auto& [rel, bytes] : extra) files.insert(rel);
-    snapshot::record(cache->local()->dir(), *snapshot_key, options, files, result.assets,
+    std::vector<std::string> files = staging.claimed();
+    for (const auto& [rel, bytes] : extra) files.push_back(rel);
+    snapshot::record(cache->local()->dir(), *snapshot_key, options, std::move(files), result.assets,
                      diags.sorted(), {result.bytes_in, result.bytes_out, result.files_written},
                      [quiet = options.verbosity == Verbosity::Quiet](const std::string& m) {
                        if (!quiet) fmt::print(stderr, "assetpipe: warning: {}\n", m);

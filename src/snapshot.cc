@@ -330,6 +330,7 @@ std::optional<Recorded> replay(const fs::path& cache_dir, const std::string& key
     return std::nullopt;
   }
   auto entry = cache::decode(key, *bytes);
+  *bytes = std::string();  // the entry holds its fields: each is freed once read
   if (!entry) {
     why = "the snapshot's record is damaged (" + entry.error() + ")";
     return std::nullopt;
@@ -337,16 +338,19 @@ std::optional<Recorded> replay(const fs::path& cache_dir, const std::string& key
   Recorded out;
   std::vector<File> files;
   {
-    Reader r(entry->get("files").value_or(""));
+    std::string packed = entry->take("files");
+    Reader r(packed);
     files.resize(r.count(24));
     for (auto& f : files) {
       f.path = r.str();
       f.size = r.u64();
       f.mtime = static_cast<int64_t>(r.u64());
     }
+    packed = entry->take("assets");
+    auto assets = unpack_assets(packed);
+    packed = {};
     Reader s(entry->get("sizes").value_or(""));
     out.sizes = {s.u64(), s.u64(), s.u64()};
-    auto assets = unpack_assets(entry->get("assets").value_or(""));
     auto raised = cache::unpack_diagnostics(entry->get("diagnostics").value_or(""));
     if (!r.ok() || !r.done() || !s.ok() || !assets || !raised) {
       why = "the snapshot's record is not one this build reads";
@@ -390,7 +394,7 @@ std::optional<Recorded> replay(const fs::path& cache_dir, const std::string& key
 }
 
 void record(const fs::path& cache_dir, const std::string& key, const Options& options,
-            const std::set<std::string>& paths, const std::vector<Asset>& assets,
+            std::vector<std::string> list, const std::vector<Asset>& assets,
             const std::vector<Diagnostic>& raised, Sizes sizes,
             const std::function<void(const std::string&)>& warn) {
   fs::path folder = folder_of(cache_dir, key);
@@ -408,7 +412,6 @@ void record(const fs::path& cache_dir, const std::string& key, const Options& op
                      ec.message()));
     return;
   }
-  std::vector<std::string> list(paths.begin(), paths.end());
   std::vector<File> files(list.size());
   std::atomic<int> error{0};
   std::mutex mutex;
@@ -432,7 +435,7 @@ void record(const fs::path& cache_dir, const std::string& key, const Options& op
       }
       return;
     }
-    files[i] = {list[i], static_cast<uint64_t>(st.st_size), st.st_mtim.tv_sec};
+    files[i] = {std::move(list[i]), static_cast<uint64_t>(st.st_size), st.st_mtim.tv_sec};
   });
   if (error.load()) {
     util::remove_tree(tmp);
@@ -449,10 +452,20 @@ void record(const fs::path& cache_dir, const std::string& key, const Options& op
   }
   cache::Entry e;
   e.set("files", w.take());
+  files = {};  // freed before the records are packed
+  list = {};
   e.set("sizes", Writer().u64(sizes.bytes_in).u64(sizes.bytes_out).u64(sizes.files_written).take());
   e.set("assets", pack_assets(assets));
   e.set("diagnostics", cache::pack_diagnostics(raised));
-  auto written = util::write_file_atomic(tmp / "record", cache::encode(key, e));
+  util::Result<util::Ok> written = util::Ok{};
+  if (auto f = util::AtomicFile::create(tmp / "record"); !f) {
+    written = util::fail(f.error());
+  } else {
+    cache::encode_to(key, e, [&](std::string_view piece) {
+      if (written) written = f->write(piece);
+    });
+    if (written) written = f->commit();
+  }
   if (written) written = util::write_file_atomic(tmp / "bytes", std::to_string(bytes) + "\n");
   if (!written) {
     util::remove_tree(tmp);

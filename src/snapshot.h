@@ -28,7 +28,6 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -74,7 +73,7 @@ std::optional<Recorded> replay(const std::filesystem::path& cache_dir, const std
 // what it raised. Then trims the snapshots (trim()). Failures are
 // warnings, never errors.
 void record(const std::filesystem::path& cache_dir, const std::string& key,
-            const Options& options, const std::set<std::string>& files,
+            const Options& options, std::vector<std::string> files,
             const std::vector<Asset>& assets, const std::vector<Diagnostic>& raised, Sizes sizes,
             const std::function<void(const std::string&)>& warn);
 

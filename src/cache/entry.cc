@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 
 #include <fmt/format.h>
 #include <xxhash.h>
@@ -85,20 +86,40 @@ size_t Entry::bytes() const {
   return n;
 }
 
+void encode_to(const std::string& key, const Entry& entry,
+               const std::function<void(std::string_view)>& sink) {
+  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(),
+                                                                  &XXH3_freeState);
+  XXH3_128bits_reset(state.get());
+  auto emit = [&](std::string_view piece) {
+    XXH3_128bits_update(state.get(), piece.data(), piece.size());
+    sink(piece);
+  };
+  std::string head;
+  head.append(kMagic);
+  put(head, kFormat);
+  head.append(key);
+  put(head, static_cast<uint32_t>(entry.fields().size()));
+  emit(head);
+  for (const auto& [name, value] : entry.fields()) {
+    head.clear();
+    put(head, static_cast<uint32_t>(name.size()));
+    head.append(name);
+    put(head, static_cast<uint64_t>(value.size()));
+    emit(head);
+    emit(value);
+  }
+  XXH128_hash_t h = XXH3_128bits_digest(state.get());
+  std::string sum;
+  put(sum, h.low64);
+  put(sum, h.high64);
+  sink(sum);
+}
+
 std::string encode(const std::string& key, const Entry& entry) {
   std::string out;
   out.reserve(entry.bytes() + 128 + 16 * entry.fields().size());
-  out.append(kMagic);
-  put(out, kFormat);
-  out.append(key);
-  put(out, static_cast<uint32_t>(entry.fields().size()));
-  for (const auto& [name, value] : entry.fields()) {
-    put(out, static_cast<uint32_t>(name.size()));
-    out.append(name);
-    put(out, static_cast<uint64_t>(value.size()));
-    out.append(value);
-  }
-  out.append(checksum(out));
+  encode_to(key, entry, [&](std::string_view piece) { out.append(piece); });
   return out;
 }
 

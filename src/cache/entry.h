@@ -9,6 +9,7 @@
 // Integers little-endian.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,10 @@ class Entry {
 };
 
 std::string encode(const std::string& key, const Entry& entry);
+// The same bytes handed to `sink` piece by piece (a large entry is not
+// copied whole once more).
+void encode_to(const std::string& key, const Entry& entry,
+               const std::function<void(std::string_view)>& sink);
 
 // Fails (with a reason for the warning) when `bytes` is not an entry of
 // this format stored under `key`.

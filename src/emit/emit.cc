@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -338,10 +339,12 @@ void Staging::write_streamed(
   if (!written) throw Error(written.error() + "; the previous output is untouched");
 }
 
-std::set<std::string> Staging::claimed() const {
+std::vector<std::string> Staging::claimed() const {
   std::lock_guard lock(impl_->mutex);
-  std::set<std::string> out(impl_->linked_in.begin(), impl_->linked_in.end());
-  for (const auto& [hash, claim] : impl_->claims) out.insert(Impl::path_of(claim));
+  std::vector<std::string> out(impl_->linked_in.begin(), impl_->linked_in.end());
+  out.reserve(out.size() + impl_->claims.size());
+  for (const auto& [hash, claim] : impl_->claims) out.push_back(Impl::path_of(claim));
+  std::sort(out.begin(), out.end());  // each path is claimed once
   return out;
 }
 

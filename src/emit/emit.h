@@ -75,8 +75,8 @@ class Staging {
   // Throws Error (the output untouched) on failure. Nothing on a dry run.
   void write_streamed(const std::string& path,
                       const std::function<void(const std::function<void(std::string_view)>&)>& produce);
-  // Every path claimed so far.
-  std::set<std::string> claimed() const;
+  // Every path claimed so far, sorted.
+  std::vector<std::string> claimed() const;
   // Writes `extra`, carries the previous builds' hashed files, and replaces
   // the output. Throws Error (the output untouched) on failure.
   EmitStats commit(const ExtraFiles& extra);
