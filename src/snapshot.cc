@@ -363,10 +363,20 @@ std::optional<Recorded> replay(const fs::path& cache_dir, const std::string& key
   // (through an output sharing its inode) or removed is a miss.
   fs::path tree = folder / "files";
   std::atomic<bool> changed{false};
+  // Names looked up from the snapshot's folder, not from the root.
+  int tree_fd = ::open(tree.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (tree_fd < 0) {
+    why = "the snapshot's files are gone";
+    return std::nullopt;
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{tree_fd};
   tbb::parallel_for(size_t{0}, files.size(), [&](size_t i) {
     struct stat st {};
-    fs::path p = tree / files[i].path;
-    if (::lstat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
+    if (::fstatat(tree_fd, files[i].path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+        !S_ISREG(st.st_mode) ||
         static_cast<uint64_t>(st.st_size) != files[i].size || st.st_mtim.tv_sec != files[i].mtime) {
       changed = true;
     }
@@ -380,7 +390,7 @@ std::optional<Recorded> replay(const fs::path& cache_dir, const std::string& key
   std::atomic<bool> missing{false};
   tbb::parallel_for(size_t{0}, files.size(), [&](size_t i) {
     if (missing.load()) return;
-    if (!staging.link_in(tree / files[i].path, files[i].path, files[i].size, files[i].mtime)) {
+    if (!staging.link_in(tree_fd, tree, files[i].path, files[i].size, files[i].mtime)) {
       missing = true;
     }
   });

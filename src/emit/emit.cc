@@ -96,6 +96,7 @@ struct Staging::Impl {
   const Options& options;
   fs::path output;
   fs::path staging;  // empty on a dry run
+  int staging_fd = -1;  // the staging folder, for names looked up from it (link_in)
   std::optional<util::StagingGuard> guard;
   mutable std::mutex mutex;
   // The claimed paths, by a hash of the path: each claim says which of its
@@ -221,6 +222,7 @@ Staging::Staging(const Options& options) : impl_(std::make_unique<Impl>(options)
   check_output_replaceable(impl_->output);
   impl_->staging = util::make_sibling_dir(impl_->output, "staging");
   impl_->guard.emplace(impl_->staging);  // removed on any exit but success (and on Ctrl-C)
+  impl_->staging_fd = ::open(impl_->staging.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   // .assetpipe/ marks the folder as ours (check_output_replaceable), even
   // when the manifest goes elsewhere.
   fs::create_directories(impl_->staging / ".assetpipe", ec);
@@ -230,7 +232,9 @@ Staging::Staging(const Options& options) : impl_(std::make_unique<Impl>(options)
   }
 }
 
-Staging::~Staging() = default;
+Staging::~Staging() {
+  if (impl_->staging_fd >= 0) ::close(impl_->staging_fd);
+}
 
 void Staging::write(const Asset& a) {
   if (!a.map_of.empty()) return;  // emitted as its owner's <output>.map
@@ -298,25 +302,25 @@ void Staging::write_originals(const std::vector<Asset>& assets) {
   });
 }
 
-bool Staging::link_in(const fs::path& from, const std::string& path, uint64_t size,
+bool Staging::link_in(int from_fd, const fs::path& from, const std::string& path, uint64_t size,
                       int64_t mtime) {
-  {
-    std::lock_guard lock(impl_->mutex);
-    impl_->linked_in.push_back(path);
-  }
   Impl& s = *impl_;
+  {
+    std::lock_guard lock(s.mutex);
+    s.linked_in.push_back(path);
+  }
   s.count(size);
   if (s.staging.empty()) return true;
   util::throw_if_interrupted();
-  // The caller checked `from`: linked without a second look.
-  fs::path to = s.staging / path;
-  if (::link(from.c_str(), to.c_str()) == 0) return true;
+  // The caller checked the file: linked without a second look, both names
+  // looked up from their folders.
+  if (::linkat(from_fd, path.c_str(), s.staging_fd, path.c_str(), 0) == 0) return true;
   if (errno == ENOENT) {
     std::error_code ec;
-    fs::create_directories(to.parent_path(), ec);
-    if (::link(from.c_str(), to.c_str()) == 0) return true;
+    fs::create_directories((s.staging / path).parent_path(), ec);
+    if (::linkat(from_fd, path.c_str(), s.staging_fd, path.c_str(), 0) == 0) return true;
   }
-  return static_cast<bool>(util::copy_file_data(from, to, size, mtime));
+  return static_cast<bool>(util::copy_file_data(from / path, s.staging / path, size, mtime));
 }
 
 void Staging::write_streamed(

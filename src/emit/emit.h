@@ -64,12 +64,13 @@ class Staging {
   // its input name, where no file of the build is; copied from the staged
   // file. Call once, after every write().
   void write_originals(const std::vector<Asset>& assets);
-  // A file of a whole-build snapshot (src/snapshot.h): `from` linked (or
-  // copied) in as `path`, which the caller knows no other file claims.
-  // False when it can be neither (`from` was removed meanwhile: the caller
-  // builds instead); throws Error only when interrupted.
-  bool link_in(const std::filesystem::path& from, const std::string& path, uint64_t size,
-               int64_t mtime);
+  // A file of a whole-build snapshot (src/snapshot.h): `path` of the
+  // folder `from` (open as `from_fd`: names are looked up from there, not
+  // from the root) linked (or copied) in as `path`, which the caller knows
+  // no other file claims. False when it can be neither (the file was removed
+  // meanwhile: the caller builds instead); throws Error only when interrupted.
+  bool link_in(int from_fd, const std::filesystem::path& from, const std::string& path,
+               uint64_t size, int64_t mtime);
   // A file of the build's own (under .assetpipe/) written from `produce`,
   // which hands its text to the sink in pieces: never whole in memory.
   // Throws Error (the output untouched) on failure. Nothing on a dry run.
