@@ -415,12 +415,12 @@ BuildResult build(const Options& given, Diagnostics& diags) {
   unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, jobs);
 
-  // Cache warnings go to stderr, not to the diagnostics: a build never
-  // fails (nor, under --strict, stops) for its cache.
-  std::unique_ptr<cache::Cache> cache =
-      cache::open(options, [quiet = options.verbosity == Verbosity::Quiet](const std::string& m) {
-        if (!quiet) fmt::print(stderr, "assetpipe: warning: {}\n", m);
-      });
+  // Cache (and snapshot) warnings go to stderr, not to the diagnostics: a
+  // build never fails (nor, under --strict, stops) for its cache.
+  auto cache_warning = [quiet = options.verbosity == Verbosity::Quiet](const std::string& m) {
+    if (!quiet) fmt::print(stderr, "assetpipe: warning: {}\n", m);
+  };
+  std::unique_ptr<cache::Cache> cache = cache::open(options, cache_warning);
 
   BuildResult result;
   // --- scan ---
@@ -529,9 +529,7 @@ BuildResult build(const Options& given, Diagnostics& diags) {
     for (const auto& [rel, bytes] : extra) files.push_back(rel);
     snapshot::record(cache->local()->dir(), *snapshot_key, options, std::move(files), result.assets,
                      diags.sorted(), {result.bytes_in, result.bytes_out, result.files_written},
-                     [quiet = options.verbosity == Verbosity::Quiet](const std::string& m) {
-                       if (!quiet) fmt::print(stderr, "assetpipe: warning: {}\n", m);
-                     });
+                     cache_warning);
   }
   result.times.emit += seconds_since(t);
   result.seconds = seconds_since(start);

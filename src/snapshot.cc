@@ -19,6 +19,7 @@
 #include "assetpipe/error.h"
 #include "cache/entry.h"
 #include "cache/key.h"
+#include "cache/packed.h"
 #include "emit/emit.h"
 #include "transform/minify_lightningcss.h"
 #include "transform/tools.h"
@@ -98,63 +99,10 @@ void tool_fields(cache::Key& k, const Options& o) {
   }
 }
 
-// --- the records, packed: little-endian u64 and length-prefixed strings ---
+// --- the records, packed (cache/packed.h) ---
 
-class Writer {
- public:
-  Writer& u64(uint64_t v) {
-    for (int i = 0; i < 8; ++i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-    return *this;
-  }
-  Writer& str(std::string_view s) {
-    u64(s.size());
-    out_.append(s);
-    return *this;
-  }
-  std::string take() { return std::move(out_); }
-
- private:
-  std::string out_;
-};
-
-class Reader {
- public:
-  explicit Reader(std::string_view in) : in_(in) {}
-  uint64_t u64() {
-    if (in_.size() < 8) return fail();
-    uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v |= uint64_t{static_cast<unsigned char>(in_[i])} << (8 * i);
-    in_.remove_prefix(8);
-    return v;
-  }
-  std::string str() {
-    uint64_t n = u64();
-    if (n > in_.size()) {
-      fail();
-      return {};
-    }
-    std::string s(in_.substr(0, n));
-    in_.remove_prefix(n);
-    return s;
-  }
-  // A count of items of at least `min_bytes` each: bounded by what is left.
-  uint64_t count(uint64_t min_bytes) {
-    uint64_t n = u64();
-    if (n > in_.size() / min_bytes) return fail();
-    return n;
-  }
-  bool ok() const { return ok_; }
-  bool done() const { return in_.empty(); }
-
- private:
-  uint64_t fail() {
-    ok_ = false;
-    in_ = {};
-    return 0;
-  }
-  std::string_view in_;
-  bool ok_ = true;
-};
+using cache::Reader;
+using cache::Writer;
 
 void put_digest(Writer& w, const Digest& d) { w.u64(d.size).str(d.integrity).str(d.sha512); }
 Digest get_digest(Reader& r) {

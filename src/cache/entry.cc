@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <xxhash.h>
 
+#include "cache/packed.h"
+
 namespace assetpipe::cache {
 namespace {
 
@@ -15,43 +17,11 @@ constexpr std::string_view kMagic = "assetpipe-cache\n";
 constexpr uint32_t kFormat = 1;
 constexpr size_t kKeySize = 64;
 
-template <typename T>
-void put(std::string& out, T v) {
-  for (size_t i = 0; i < sizeof(T); ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-// Reads from the front of `in`, failing on truncation.
-class Reader {
- public:
-  explicit Reader(std::string_view in) : in_(in) {}
-  template <typename T>
-  bool get(T& v) {
-    if (in_.size() < sizeof(T)) return false;
-    v = 0;
-    for (size_t i = 0; i < sizeof(T); ++i) {
-      v |= static_cast<T>(static_cast<unsigned char>(in_[i])) << (8 * i);
-    }
-    in_.remove_prefix(sizeof(T));
-    return true;
-  }
-  bool bytes(uint64_t n, std::string_view& out) {
-    if (in_.size() < n) return false;
-    out = in_.substr(0, n);
-    in_.remove_prefix(n);
-    return true;
-  }
-  bool done() const { return in_.empty(); }
-
- private:
-  std::string_view in_;
-};
+// The 16 bytes that end an entry.
+std::string checksum_bytes(XXH128_hash_t h) { return Writer().u64(h.low64).u64(h.high64).take(); }
 
 std::string checksum(std::string_view bytes) {
-  XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
-  std::string out;
-  put(out, h.low64);
-  put(out, h.high64);
-  return out;
+  return checksum_bytes(XXH3_128bits(bytes.data(), bytes.size()));
 }
 
 }  // namespace
@@ -95,25 +65,17 @@ void encode_to(const std::string& key, const Entry& entry,
     XXH3_128bits_update(state.get(), piece.data(), piece.size());
     sink(piece);
   };
-  std::string head;
-  head.append(kMagic);
-  put(head, kFormat);
-  head.append(key);
-  put(head, static_cast<uint32_t>(entry.fields().size()));
-  emit(head);
+  emit(Writer()
+           .raw(kMagic)
+           .u32(kFormat)
+           .raw(key)
+           .u32(static_cast<uint32_t>(entry.fields().size()))
+           .take());
   for (const auto& [name, value] : entry.fields()) {
-    head.clear();
-    put(head, static_cast<uint32_t>(name.size()));
-    head.append(name);
-    put(head, static_cast<uint64_t>(value.size()));
-    emit(head);
+    emit(Writer().u32(static_cast<uint32_t>(name.size())).raw(name).u64(value.size()).take());
     emit(value);
   }
-  XXH128_hash_t h = XXH3_128bits_digest(state.get());
-  std::string sum;
-  put(sum, h.low64);
-  put(sum, h.high64);
-  sink(sum);
+  sink(checksum_bytes(XXH3_128bits_digest(state.get())));
 }
 
 std::string encode(const std::string& key, const Entry& entry) {
@@ -132,24 +94,19 @@ util::Result<Entry> decode(const std::string& key, std::string_view bytes) {
     return util::fail("its checksum does not match (corrupt or truncated)");
   }
   Reader r(body.substr(kMagic.size()));
-  uint32_t format = 0, count = 0;
-  std::string_view stored_key;
-  if (!r.get(format) || format != kFormat) {
+  uint32_t format = r.u32();
+  if (!r.ok() || format != kFormat) {
     return util::fail(fmt::format("cache format {} (this assetpipe reads {})", format, kFormat));
   }
-  if (!r.bytes(kKeySize, stored_key) || stored_key != key) {
-    return util::fail("it was stored under another key");
-  }
-  if (!r.get(count)) return util::fail("truncated");
+  std::string_view stored_key = r.bytes(kKeySize);
+  if (!r.ok() || stored_key != key) return util::fail("it was stored under another key");
+  uint32_t count = r.u32();
+  if (!r.ok()) return util::fail("truncated");
   Entry e;
   for (uint32_t i = 0; i < count; ++i) {
-    uint32_t name_size = 0;
-    uint64_t value_size = 0;
-    std::string_view name, value;
-    if (!r.get(name_size) || !r.bytes(name_size, name) || !r.get(value_size) ||
-        !r.bytes(value_size, value)) {
-      return util::fail("truncated");
-    }
+    std::string_view name = r.bytes(r.u32());
+    std::string_view value = r.bytes(r.u64());
+    if (!r.ok()) return util::fail("truncated");
     e.set(std::string(name), std::string(value));
   }
   if (!r.done()) return util::fail("trailing bytes after its fields");
@@ -157,22 +114,18 @@ util::Result<Entry> decode(const std::string& key, std::string_view bytes) {
 }
 
 std::string pack_list(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items) {
-    put(out, static_cast<uint64_t>(s.size()));
-    out.append(s);
-  }
-  return out;
+  Writer w;
+  for (const auto& s : items) w.str(s);
+  return w.take();
 }
 
 util::Result<std::vector<std::string>> unpack_list(std::string_view packed) {
   Reader r(packed);
   std::vector<std::string> out;
   while (!r.done()) {
-    uint64_t n = 0;
-    std::string_view s;
-    if (!r.get(n) || !r.bytes(n, s)) return util::fail("a truncated list");
-    out.emplace_back(s);
+    std::string s = r.str();
+    if (!r.ok()) return util::fail("a truncated list");
+    out.push_back(std::move(s));
   }
   return out;
 }

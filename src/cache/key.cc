@@ -17,6 +17,8 @@
 #include <xxhash.h>
 #include <zlib.h>
 
+#include "cache/packed.h"
+
 #include "util/file.h"
 
 namespace assetpipe::cache {
@@ -32,18 +34,6 @@ std::string to_hex(const unsigned char* digest, unsigned size) {
   }
   return out;
 }
-
-void put_u64(std::string& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-}  // namespace
-
-// XXH3-128 of the running executable, once: a rebuilt assetpipe of the same
-// version (a developer's, a patched package) never reads another build's
-// results. The npm package's binary is the same file on every machine, so
-// CI jobs and developers still share entries.
-namespace {
 
 // The GNU build ID the linker put in the executable (a hash of what it
 // linked; Debian's toolchain always writes one), read from memory; "" when
@@ -64,10 +54,8 @@ std::string gnu_build_id() {
             const char* desc = name + ((n->n_namesz + 3) & ~3u);
             if (desc + n->n_descsz > end) break;
             if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 && std::memcmp(name, "GNU", 4) == 0) {
-              auto& s = *static_cast<std::string*>(out);
-              for (uint32_t k = 0; k < n->n_descsz; ++k) {
-                s += fmt::format("{:02x}", static_cast<unsigned char>(desc[k]));
-              }
+              *static_cast<std::string*>(out) =
+                  to_hex(reinterpret_cast<const unsigned char*>(desc), n->n_descsz);
               return 1;
             }
             p = desc + ((n->n_descsz + 3) & ~3u);
@@ -81,6 +69,11 @@ std::string gnu_build_id() {
 
 }  // namespace
 
+// The running executable's identity, once: its GNU build ID, else an
+// XXH3-128 of the file. A rebuilt assetpipe of the same version (a
+// developer's, a patched package) never reads another build's results. The
+// npm package's binary is the same file on every machine, so CI jobs and
+// developers still share entries.
 const std::string& binary_id() {
   static const std::string id = [] {
     // Reading and hashing the executable (66 MB with debug information)
@@ -111,13 +104,7 @@ void Key::feed(std::string_view bytes) {
 }
 
 Key& Key::add(std::string_view tag, std::string_view value) {
-  std::string lengths;
-  put_u64(lengths, tag.size());
-  feed(lengths);
-  feed(tag);
-  lengths.clear();
-  put_u64(lengths, value.size());
-  feed(lengths);
+  feed(Writer().str(tag).u64(value.size()).take());
   feed(value);
   return *this;
 }

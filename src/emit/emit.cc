@@ -115,6 +115,9 @@ struct Staging::Impl {
 
   explicit Impl(const Options& o) : options(o) {}
 
+  // The mtime of the build's own files (manifests, nginx snippets, previous.json).
+  int64_t own_mtime() const { return options.source_date_epoch.value_or(0); }
+
   static std::string path_of(const Claim& c) {
     const Asset& a = *c.asset;
     switch (c.part) {
@@ -339,7 +342,7 @@ void Staging::write_streamed(
     if (written) written = file->write(piece);
   });
   if (written) written = file->commit();
-  if (written) written = util::set_mtime(s.staging / path, s.options.source_date_epoch.value_or(0));
+  if (written) written = util::set_mtime(s.staging / path, s.own_mtime());
   if (!written) throw Error(written.error() + "; the previous output is untouched");
 }
 
@@ -363,7 +366,7 @@ EmitStats Staging::commit(const ExtraFiles& extra) {
   const fs::path& output = s.output;
   const fs::path& staging = s.staging;
   std::error_code ec;
-  int64_t extra_mtime = s.options.source_date_epoch.value_or(0);
+  int64_t extra_mtime = s.own_mtime();
   for (const auto& [rel, bytes] : extra) {
     if (auto r = util::write_file(staging / rel, bytes, extra_mtime); !r) {
       throw Error(r.error() + "; the previous output is untouched");
