@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <xxhash.h>
 
 #include "cache/cache.h"
 #include "cache/entry.h"
@@ -68,6 +69,25 @@ TEST(CacheEntry, RoundTripsBinaryFields) {
   auto notes = cache::unpack_list(*back->get("notes"));
   ASSERT_TRUE(notes.ok());
   EXPECT_EQ(*notes, (std::vector<std::string>{"one", "", std::string("t\0o", 3)}));
+}
+
+TEST(CacheEntry, BytesAreTheDocumentedLayout) {
+  // entry.h: "assetpipe-cache\n" <format u32> <key> <count u32>
+  // { <name length u32> <name> <value length u64> <value> }* <XXH3-128>, little-endian.
+  std::string key(64, 'a');
+  cache::Entry e;
+  e.set("n", "xyz");
+  std::string expected = std::string("assetpipe-cache\n") + std::string("\x01\0\0\0", 4) + key +
+                         std::string("\x01\0\0\0", 4) + std::string("\x01\0\0\0", 4) + "n" +
+                         std::string("\x03\0\0\0\0\0\0\0", 8) + "xyz";
+  XXH128_hash_t h = XXH3_128bits(expected.data(), expected.size());
+  for (uint64_t half : {h.low64, h.high64}) {
+    for (int i = 0; i < 8; ++i) expected.push_back(static_cast<char>((half >> (8 * i)) & 0xff));
+  }
+  EXPECT_EQ(cache::encode(key, e), expected);
+  std::string streamed;
+  cache::encode_to(key, e, [&](std::string_view piece) { streamed.append(piece); });
+  EXPECT_EQ(streamed, expected);
 }
 
 TEST(CacheEntry, CorruptTruncatedOrForeignEntriesAreRefused) {
