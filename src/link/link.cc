@@ -17,6 +17,7 @@
 #include "link/resolve.h"
 #include "link/source_maps.h"
 #include "scan/classify.h"
+#include "scan/logical_index.h"
 #include "scan/payloads.h"
 #include "transform/image_probe.h"
 #include "util/file.h"
@@ -73,8 +74,8 @@ class Linker::Impl {
         diags_(diags),
         payloads_(payloads ? *payloads : in_memory_),
         base_(util::normalize_base(options.base)),
-        report_progress_(report_progress) {
-    for (size_t i = 0; i < assets_.size(); ++i) by_logical_.emplace(assets_[i].logical, i);
+        report_progress_(report_progress),
+        by_logical_(assets) {
     public_url_ = options.public_url;
     while (!public_url_.empty() && public_url_.back() == '/') public_url_.pop_back();
   }
@@ -151,7 +152,7 @@ class Linker::Impl {
   std::string base_;
   bool report_progress_;
   std::string public_url_;
-  std::map<std::string, size_t, std::less<>> by_logical_;
+  scan::LogicalIndex by_logical_;
   std::vector<std::vector<Link>> links_;
   std::vector<std::vector<DecodedText>> names_;  // per asset: ScanResult::names
   std::vector<std::vector<std::string>> unresolved_root_;  // per asset: "/x/y" not in the input
@@ -242,8 +243,8 @@ class Linker::Impl {
       }
       return std::nullopt;
     }
-    auto it = by_logical_.find(r.path);
-    if (it == by_logical_.end()) {
+    auto found = by_logical_.find(r.path);
+    if (!found) {
       if (url.starts_with('/') && !url.starts_with("//")) {
         unresolved_root_[size_t(&a - assets_.data())].push_back(
             util::percent_decode(url.substr(0, l.path_end)));
@@ -255,7 +256,7 @@ class Linker::Impl {
       }
       return std::nullopt;
     }
-    return it->second;
+    return *found;
   }
 
   // A site built for a base path (vite build --base /app/, webpack's
@@ -273,7 +274,7 @@ class Linker::Impl {
         std::string first = p.substr(0, slash + 1);
         std::string rest = p.substr(slash + 1);
         if (rest.empty() || rest.ends_with('/')) rest += "index.html";
-        if (!by_logical_.count(rest)) return;
+        if (!by_logical_.contains(rest)) return;
         if (!prefix.empty() && first != prefix) return;
         prefix = first;
         ++count;
@@ -769,9 +770,9 @@ class Linker::Impl {
   void claim_same_named_maps() {
     for (Asset& a : assets_) {
       if (!a.source_map || a.output != a.logical) continue;
-      auto it = by_logical_.find(a.logical + ".map");
-      if (it == by_logical_.end()) continue;
-      Asset& map = assets_[it->second];
+      auto found = by_logical_.find(a.logical + ".map");
+      if (!found) continue;
+      Asset& map = assets_[*found];
       if (map.kind == FileKind::SourceMap && map.map_of.empty() && map.output == map.logical) {
         map.map_of = a.logical;
       }
