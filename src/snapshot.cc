@@ -237,7 +237,7 @@ std::optional<std::string> key(const Options& options, const std::vector<Asset>&
     thread_local std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> owned(
         XXH3_createState(), &XXH3_freeState);
     XXH3_state_t* state = owned.get();
-    int fd = ::open(walked[i].source_path.c_str(), O_RDONLY | O_CLOEXEC);
+    int fd = ::open(source_file(walked[i], options.input).c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       failed = true;
       return;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -68,10 +69,16 @@ struct Digest {
 // until the file is written into the staging folder. After that the payload
 // strings are empty (a map keeps has_value()) and the record fields below
 // (`digest`, `map_digest`, the sizes) say what was written.
+struct Asset;
+// The file to read `a` from: its `source_path`, else <input>/<logical>.
+std::filesystem::path source_file(const Asset& a, const std::filesystem::path& input);
+
 struct Asset {
   // Input-relative path with '/' separators: the manifest key.
   std::string logical;
-  // Path to read from (inside the input root; symlinks already resolved).
+  // Path to read from when it is not <input>/<logical>: a symbolic link's
+  // resolved target (inside the input root). Empty for every other file,
+  // which saves a copy of the path per file; read through source_file().
   std::string source_path;
   FileKind kind = FileKind::Other;
   bool entry = false;          // keeps its name (HTML, robots.txt, ...)

@@ -255,7 +255,7 @@ void Staging::write(const Asset& a) {
   for (uint32_t k = 0; k < a.encodings.size(); ++k) s.claim(a, Part::Encoding, k);
 
   if (a.streamed) {
-    s.copy(a.source_path, a.output, a.input_size, a.mtime);
+    s.copy(source_file(a, s.options.input), a.output, a.input_size, a.mtime);
   } else {
     s.put(a.output, a.bytes, a.mtime);
   }

@@ -57,7 +57,7 @@ util::Result<util::Ok> hash_streamed(Asset& a, const Options& options) {
   // The fields of link::add_content for bytes alone: "bytes", then the bytes.
   name.add("bytes");
   name.begin_field(a.input_size);
-  auto read = util::read_blocks(a.source_path, [&](std::string_view piece) {
+  auto read = util::read_blocks(source_file(a, options.input), [&](std::string_view piece) {
     name.update(piece);
     digests.update(piece);
   });

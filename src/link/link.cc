@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 
@@ -99,7 +100,7 @@ class Linker::Impl {
     graph_ = graph();
     comps_ = strongly_connected_components(graph_);
     renamed_.assign(assets_.size(), 0);
-    named_facts_.assign(assets_.size(), {});
+    named_facts_ = std::vector<NamedFacts>(assets_.size());
     dependencies_.assign(comps_.members.size(), {});
     for (size_t c = 0; c < comps_.members.size(); ++c) {
       std::set<size_t> deps;
@@ -164,7 +165,7 @@ class Linker::Impl {
   // What pages need of a file's final bytes (html_enhance), taken when it is
   // named: afterwards its bytes may be written and freed by another task.
   struct NamedFacts {
-    std::optional<Digests> digests;  // JS and CSS
+    std::unique_ptr<const Digests> digests;  // JS and CSS (a pointer: 8 bytes for the others)
     transform::ImageSize size;       // JPEG and PNG, as displayed
   };
   std::vector<NamedFacts> named_facts_;
@@ -172,7 +173,7 @@ class Linker::Impl {
   void keep_named_facts(size_t m) {
     const Asset& a = assets_[m];
     if (a.streamed) return;
-    if (a.kind == FileKind::Js || a.kind == FileKind::Css) named_facts_[m].digests = digests_of(a.bytes);
+    if (a.kind == FileKind::Js || a.kind == FileKind::Css) named_facts_[m].digests = std::make_unique<const Digests>(digests_of(a.bytes));
     if (a.kind == FileKind::Jpeg || a.kind == FileKind::Png) {
       named_facts_[m].size = transform::probe_display_size(a.bytes);
     }
@@ -540,7 +541,7 @@ class Linker::Impl {
     std::string href = !public_url_.empty() && renamed_[t] ? public_url_ + "/" + path : base_ + path;
     const NamedFacts& facts = named_facts_[t];
     return {Preload{output, std::move(href), std::move(as), std::move(type)}, &a,
-            output != a.logical || a.fingerprinted, facts.digests ? &*facts.digests : nullptr};
+            output != a.logical || a.fingerprinted, facts.digests.get()};
   }
 
   // The JS modules `root` imports statically (import/export ... from, not
@@ -624,7 +625,7 @@ class Linker::Impl {
       const NamedFacts& facts = named_facts_[l.target];
       EnhanceRef r{u.raw.front(), u.raw.back(), "", 0, &t,
                    t.output != t.logical || t.fingerprinted,
-                   facts.digests ? &*facts.digests : nullptr, facts.size};
+                   facts.digests.get(), facts.size};
       if (options_.preload && l.ref.kind != RefKind::Navigation) {
         if (t.kind == FileKind::Js) r.preloads = module_preloads(l.target);
         if (t.kind == FileKind::Css) r.preloads = font_preloads(l.target);

@@ -125,11 +125,11 @@ struct Payloads::Impl {
     std::vector<Fingerprint> fetched_variants;
   };
 
-  Impl(std::vector<Asset>& of, const fs::path& folder)
-      : assets(of), slots(of.size()), spill(folder) {}
+  Impl(std::vector<Asset>& of, fs::path input_root, const fs::path& folder)
+      : assets(of), input(std::move(input_root)), slots(of.size()), spill(folder) {}
 
   std::string read_input(const Asset& a) const {
-    auto r = util::read_file(a.source_path);
+    auto r = util::read_file(source_file(a, input));
     if (!r) {
       throw Error(fmt::format("{}: {} (did it vanish or change during the build?)",
                               util::printable(a.logical), r.error()));
@@ -202,13 +202,14 @@ struct Payloads::Impl {
   }
 
   std::vector<Asset>& assets;
+  fs::path input;  // the input root: where source_file() reads
   std::vector<Slot> slots;
   SpillFile spill;
 };
 
 Payloads::Payloads() = default;
-Payloads::Payloads(std::vector<Asset>& assets, fs::path scratch_folder)
-    : impl_(std::make_unique<Impl>(assets, std::move(scratch_folder))) {}
+Payloads::Payloads(std::vector<Asset>& assets, fs::path input, fs::path scratch_folder)
+    : impl_(std::make_unique<Impl>(assets, std::move(input), std::move(scratch_folder))) {}
 Payloads::~Payloads() = default;
 
 void Payloads::fetch(size_t i) {
