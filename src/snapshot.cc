@@ -114,13 +114,12 @@ Digest get_digest(Reader& r) {
 }
 void put_encodings(Writer& w, const std::vector<Encoding>& es) {
   w.u64(es.size());
-  for (const auto& e : es) w.str(e.name).str(e.suffix).u64(e.size);
+  for (const auto& e : es) w.u32(static_cast<uint32_t>(e.codec)).u64(e.size);
 }
 std::vector<Encoding> get_encodings(Reader& r) {
-  std::vector<Encoding> es(r.count(24));
+  std::vector<Encoding> es(r.count(12));
   for (auto& e : es) {
-    e.name = r.str();
-    e.suffix = r.str();
+    e.codec = r.u32() == 0 ? Encoding::Codec::Brotli : Encoding::Codec::Gzip;
     e.size = r.u64();
   }
   return es;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+using assetpipe::Encoding;
 using assetpipe::Asset;
 using assetpipe::FileKind;
 using assetpipe::emit::manifest_json;
@@ -22,8 +23,8 @@ std::vector<Asset> site() {
   assets[0].kind = FileKind::Js;
   assets[0].source_map = "";
   assets[0].map_digest = {12, "sha384-m", ""};
-  assets[0].source_map_encodings = {{"br", ".br", "", 5}};
-  assets[0].encodings = {{"br", ".br", "", 40}, {"gzip", ".gz", "", 50}};
+  assets[0].source_map_encodings = {{Encoding::Codec::Brotli, "", 5}};
+  assets[0].encodings = {{Encoding::Codec::Brotli, "", 40}, {Encoding::Codec::Gzip, "", 50}};
   assets[0].imports = {"css/a.css", "img/\xc3\xa9t\xc3\xa9.jpg"};
   assets[1].logical = "js/app.js.map";
   assets[1].kind = FileKind::SourceMap;

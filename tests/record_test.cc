@@ -78,7 +78,7 @@ TEST(Record, FreedPayloadKeepsTheRecord) {
   a.bytes = "console.log(1)";
   a.source_map = R"({"version":3})";
   a.variants.push_back({"webp", "WEBPDATA", 2, 2, ""});
-  a.encodings.push_back({"br", ".br", "BR", 2});
+  a.encodings.push_back({Encoding::Codec::Brotli, "BR", 2});
   Options o;
   emit::seal(a, o);
   emit::free_payload(a);

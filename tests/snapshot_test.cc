@@ -244,8 +244,8 @@ TEST(Snapshot, RecordsRoundTrip) {
   a.source_map.emplace("text that is not kept");
   a.map_of = "x.js";
   a.variants = {{"webp", "bytes not kept", 10, 20, "", 99}, {"avif", "", 10, 20, "larger", 0}};
-  a.encodings = {{"br", ".br", "", 5}, {"gzip", ".gz", "", 6}};
-  a.source_map_encodings = {{"gzip", ".gz", "", 7}};
+  a.encodings = {{Encoding::Codec::Brotli, "", 5}, {Encoding::Codec::Gzip, "", 6}};
+  a.source_map_encodings = {{Encoding::Codec::Gzip, "", 7}};
   a.imports = {"css/site.css", "js/x.js"};
   a.preloads = {{"f.woff2", "/f.woff2", "font", "font/woff2", "sha384-x"}};
   a.output = "img/a.0123456789.jpg";
@@ -275,7 +275,7 @@ TEST(Snapshot, RecordsRoundTrip) {
   EXPECT_EQ(c.variants[0].size, 99u);
   EXPECT_EQ(c.variants[1].skipped, "larger");
   ASSERT_EQ(c.encodings.size(), 2u);
-  EXPECT_EQ(c.encodings[1].suffix, ".gz");
+  EXPECT_EQ(c.encodings[1].codec, Encoding::Codec::Gzip);
   EXPECT_EQ(c.encodings[1].size, 6u);
   ASSERT_EQ(c.source_map_encodings.size(), 1u);
   EXPECT_EQ(c.imports, a.imports);

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace assetpipe {
@@ -39,10 +40,17 @@ struct ImageVariant {
 
 // A precompressed encoding written beside the file: <final name>.br / .gz.
 struct Encoding {
-  std::string name;    // "br" or "gzip"
-  std::string suffix;  // ".br" or ".gz"
-  std::string bytes;   // freed once written (see Asset)
-  uint64_t size = 0;   // bytes.size(), kept after the bytes are freed
+  enum class Codec : uint8_t { Brotli, Gzip };
+  Codec codec = Codec::Brotli;
+  std::string bytes;  // freed once written (see Asset)
+  uint64_t size = 0;  // bytes.size(), kept after the bytes are freed
+
+  // The one place for a codec's names: the manifest's and Content-Encoding's
+  // "br"/"gzip", and the file suffix ".br"/".gz".
+  static std::string_view name_of(Codec c) { return c == Codec::Brotli ? "br" : "gzip"; }
+  static const char* suffix_of(Codec c) { return c == Codec::Brotli ? ".br" : ".gz"; }
+  std::string_view name() const { return name_of(codec); }
+  const char* suffix() const { return suffix_of(codec); }
 };
 
 // --preload: a file an HTML page preloads (a <link> in its <head>, and a Link

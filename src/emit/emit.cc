@@ -35,12 +35,12 @@ std::vector<PlannedFile> plan(const std::vector<Asset>& assets, const Options& o
     files.push_back({a.output, a.digest.size});
     if (a.source_map) files.push_back({a.output + ".map", a.map_digest.size});
     for (const auto& e : a.source_map_encodings) {
-      files.push_back({a.output + ".map" + e.suffix, e.size});
+      files.push_back({a.output + ".map" + e.suffix(), e.size});
     }
     for (const auto& v : a.variants) {
       if (v.skipped.empty()) files.push_back({a.output + "." + v.format, v.size});
     }
-    for (const auto& e : a.encodings) files.push_back({a.output + e.suffix, e.size});
+    for (const auto& e : a.encodings) files.push_back({a.output + e.suffix(), e.size});
   }
   std::map<std::string_view, size_t> seen;
   for (size_t i = 0; i < files.size(); ++i) {
@@ -61,7 +61,7 @@ std::vector<PlannedFile> plan(const std::vector<Asset>& assets, const Options& o
     if (seen.count(a.logical)) continue;
     originals.push_back({a.logical, a.digest.size});
     for (const auto& e : a.encodings) {
-      std::string path = a.logical + e.suffix;
+      std::string path = a.logical + e.suffix();
       if (!seen.count(path)) originals.push_back({path, e.size});
     }
   }
@@ -123,11 +123,11 @@ struct Staging::Impl {
     switch (c.part) {
       case Part::Own: return a.output;
       case Part::Map: return a.output + ".map";
-      case Part::MapEncoding: return a.output + ".map" + a.source_map_encodings[c.index].suffix;
+      case Part::MapEncoding: return a.output + ".map" + a.source_map_encodings[c.index].suffix();
       case Part::Variant: return a.output + "." + a.variants[c.index].format;
-      case Part::Encoding: return a.output + a.encodings[c.index].suffix;
+      case Part::Encoding: return a.output + a.encodings[c.index].suffix();
       case Part::Original: return a.logical;
-      case Part::OriginalEncoding: return a.logical + a.encodings[c.index].suffix;
+      case Part::OriginalEncoding: return a.logical + a.encodings[c.index].suffix();
     }
     return "";
   }
@@ -261,12 +261,12 @@ void Staging::write(const Asset& a) {
   }
   if (a.source_map) {
     s.put(a.output + ".map", *a.source_map, a.mtime);
-    for (const auto& e : a.source_map_encodings) s.put(a.output + ".map" + e.suffix, e.bytes, a.mtime);
+    for (const auto& e : a.source_map_encodings) s.put(a.output + ".map" + e.suffix(), e.bytes, a.mtime);
   }
   for (const auto& v : a.variants) {
     if (v.skipped.empty()) s.put(a.output + "." + v.format, v.bytes, a.mtime);
   }
-  for (const auto& e : a.encodings) s.put(a.output + e.suffix, e.bytes, a.mtime);
+  for (const auto& e : a.encodings) s.put(a.output + e.suffix(), e.bytes, a.mtime);
 }
 
 void Staging::write_originals(const std::vector<Asset>& assets) {
@@ -288,7 +288,7 @@ void Staging::write_originals(const std::vector<Asset>& assets) {
       }
       copies.push_back({&a, -1});
       for (uint32_t k = 0; k < a.encodings.size(); ++k) {
-        if (s.try_claim(a.logical + a.encodings[k].suffix, {&a, Impl::Part::OriginalEncoding, k})) {
+        if (s.try_claim(a.logical + a.encodings[k].suffix(), {&a, Impl::Part::OriginalEncoding, k})) {
           copies.push_back({&a, static_cast<int>(k)});
         }
       }
@@ -300,7 +300,7 @@ void Staging::write_originals(const std::vector<Asset>& assets) {
       s.second_name(s.staging / a.output, a.logical, a.digest.size, a.mtime);
     } else {
       const Encoding& e = a.encodings[static_cast<size_t>(copies[k].encoding)];
-      s.second_name(s.staging / (a.output + e.suffix), a.logical + e.suffix, e.size, a.mtime);
+      s.second_name(s.staging / (a.output + e.suffix()), a.logical + e.suffix(), e.size, a.mtime);
     }
   });
 }

@@ -28,7 +28,7 @@ nlohmann::json entry_of(const Asset& a, const std::vector<Asset>& assets,
                         {"immutable", true}};
     if (!owner->source_map_encodings.empty()) {
       nlohmann::json enc = nlohmann::json::object();
-      for (const auto& x : owner->source_map_encodings) enc[x.name] = {{"size", x.size}};
+      for (const auto& x : owner->source_map_encodings) enc[x.name()] = {{"size", x.size}};
       e["encodings"] = enc;
     }
     return e;
@@ -53,7 +53,7 @@ nlohmann::json entry_of(const Asset& a, const std::vector<Asset>& assets,
   if (a.source_map) e["map"] = a.output + ".map";
   if (!a.encodings.empty()) {
     nlohmann::json enc = nlohmann::json::object();
-    for (const auto& x : a.encodings) enc[x.name] = {{"size", x.size}};
+    for (const auto& x : a.encodings) enc[x.name()] = {{"size", x.size}};
     e["encodings"] = enc;
   }
   if (!a.variants.empty()) {
@@ -116,7 +116,10 @@ std::string manifest_json(const std::vector<Asset>& assets,
 }
 
 std::string encoding_suffix(std::string_view name) {
-  return name == "gzip" ? ".gz" : "." + std::string(name);
+  for (auto c : {Encoding::Codec::Brotli, Encoding::Codec::Gzip}) {
+    if (name == Encoding::name_of(c)) return Encoding::suffix_of(c);
+  }
+  return "." + std::string(name);  // not one assetpipe writes: as a previous manifest names it
 }
 
 }  // namespace assetpipe::emit

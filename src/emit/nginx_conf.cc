@@ -151,7 +151,7 @@ void add_location(std::map<std::string, Location>& locations, const std::string&
 bool brotli_only(const std::vector<Encoding>& encodings) {
   auto has = [&](std::string_view name) {
     return std::any_of(encodings.begin(), encodings.end(),
-                       [&](const Encoding& e) { return e.name == name; });
+                       [&](const Encoding& e) { return e.name() == name; });
   };
   return has("br") && !has("gzip");
 }
