@@ -104,11 +104,14 @@ void tool_fields(cache::Key& k, const Options& o) {
 using cache::Reader;
 using cache::Writer;
 
-void put_digest(Writer& w, const Digest& d) { w.u64(d.size).str(d.integrity).str(d.sha512); }
+void put_digest(Writer& w, const Digest& d) {
+  w.u64(d.size).raw(std::string_view(reinterpret_cast<const char*>(d.sha384.data()), d.sha384.size())).str(d.sha512);
+}
 Digest get_digest(Reader& r) {
   Digest d;
   d.size = r.u64();
-  d.integrity = r.str();
+  std::string_view raw = r.bytes(d.sha384.size());
+  std::copy(raw.begin(), raw.end(), d.sha384.begin());  // all zero when the record is short
   d.sha512 = r.str();
   return d;
 }

@@ -63,7 +63,7 @@ TEST(Record, StreamedHashIsTheContentHashOfTheBytes) {
   whole.bytes = bytes;
   EXPECT_EQ(a.streamed_hash, link::content_hash(whole));
   EXPECT_EQ(a.digest.size, bytes.size());
-  EXPECT_EQ(a.digest.integrity, util::sri_sha384(bytes));
+  EXPECT_EQ(a.digest.integrity(), util::sri_sha384(bytes));
   EXPECT_EQ(a.digest.sha512, util::sha512_base64(bytes));
 
   // Changed since it was listed: an error naming it.
@@ -88,7 +88,7 @@ TEST(Record, FreedPayloadKeepsTheRecord) {
   EXPECT_TRUE(a.variants[0].bytes.empty());
   EXPECT_TRUE(a.encodings[0].bytes.empty());
   EXPECT_EQ(a.digest.size, 14u);
-  EXPECT_EQ(a.digest.integrity, util::sri_sha384("console.log(1)"));
+  EXPECT_EQ(a.digest.integrity(), util::sri_sha384("console.log(1)"));
   EXPECT_EQ(a.digest.sha512, "");  // only asked for by the phoenix manifest
   EXPECT_EQ(a.map_digest.size, 13u);
   EXPECT_EQ(a.variants[0].size, 8u);

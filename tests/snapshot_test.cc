@@ -283,7 +283,7 @@ TEST(Snapshot, RecordsRoundTrip) {
   EXPECT_EQ(c.preloads[0].type, "font/woff2");
   EXPECT_EQ(c.preloads[0].integrity, "sha384-x");
   EXPECT_EQ(c.output, a.output);
-  EXPECT_EQ(c.digest.integrity, a.digest.integrity);
+  EXPECT_EQ(c.digest.integrity(), a.digest.integrity());
   EXPECT_EQ(c.digest.sha512, a.digest.sha512);
   EXPECT_EQ(c.map_digest.size, 55u);
   EXPECT_EQ(c.notes, a.notes);

@@ -1,6 +1,7 @@
 // The unit of work: one file of the input tree, carried through the stages.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -67,8 +68,11 @@ struct Preload {
 // final bytes, kept in the record after the bytes are freed.
 struct Digest {
   uint64_t size = 0;
-  std::string integrity;  // "sha384-<base64>" (Subresource Integrity)
-  std::string sha512;     // base64 SHA-512, only when a manifest format needs it (phoenix)
+  // Raw SHA-384 (48 bytes in the record, where the SRI text took 32 + 80).
+  std::array<unsigned char, 48> sha384{};
+  std::string sha512;  // base64 SHA-512, only when a manifest format needs it (phoenix)
+  // "sha384-<base64>" (Subresource Integrity), as the manifests write it.
+  std::string integrity() const;
 };
 
 // One file: a small *record* kept for the whole build (path, kind, flags,

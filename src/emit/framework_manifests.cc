@@ -129,7 +129,7 @@ std::string propshaft_manifest_json(const std::vector<Asset>& assets) {
   json root = json::object();
   for (const Served& s : served_files(assets)) {
     root[std::string(s.logical)] = {{"digested_path", s.output},
-                                    {"integrity", s.digest->integrity}};
+                                    {"integrity", s.digest->integrity()}};
   }
   return dump(root);
 }

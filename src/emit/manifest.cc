@@ -23,7 +23,7 @@ nlohmann::json entry_of(const Asset& a, const std::vector<Asset>& assets,
     const Digest& map = owner->map_digest;
     nlohmann::json e = {{"file", owner->output + ".map"},
                         {"size", map.size},
-                        {"integrity", map.integrity},
+                        {"integrity", map.integrity()},
                         {"type", to_string(a.kind)},
                         {"immutable", true}};
     if (!owner->source_map_encodings.empty()) {
@@ -36,7 +36,7 @@ nlohmann::json entry_of(const Asset& a, const std::vector<Asset>& assets,
   nlohmann::json e;
   e["file"] = a.output;
   e["size"] = a.digest.size;
-  e["integrity"] = a.digest.integrity;
+  e["integrity"] = a.digest.integrity();
   e["type"] = to_string(a.kind);
   e["immutable"] = a.output != a.logical || a.fingerprinted;
   if (!a.imports.empty()) e["imports"] = a.imports;

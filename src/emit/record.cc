@@ -20,7 +20,7 @@ bool wants_sha512(const Options& options) {
 Digest digest_of(std::string_view bytes, bool sha512) {
   Digest d;
   d.size = bytes.size();
-  d.integrity = util::sri_sha384(bytes);
+  d.sha384 = util::sha384(bytes);
   if (sha512) d.sha512 = util::sha512_base64(bytes);
   return d;
 }
@@ -68,7 +68,7 @@ util::Result<util::Ok> hash_streamed(Asset& a, const Options& options) {
   }
   a.streamed_hash = name.hex(10);
   a.digest.size = *read;
-  a.digest.integrity = digests.sri_sha384();
+  a.digest.sha384 = digests.sha384();
   a.digest.sha512 = digests.sha512_base64();
   return util::Ok{};
 }

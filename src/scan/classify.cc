@@ -8,11 +8,6 @@
 
 namespace assetpipe {
 
-std::filesystem::path source_file(const Asset& a, const std::filesystem::path& input) {
-  if (!a.source_path.empty()) return a.source_path;
-  return input / a.logical;
-}
-
 const char* to_string(FileKind kind) {
   switch (kind) {
     case FileKind::Js:
