@@ -169,7 +169,7 @@ std::string pack_assets(const std::vector<Asset>& assets) {
     for (const auto& p : a.preloads) w.str(p.file).str(p.href).str(p.as).str(p.type).str(p.integrity);
     w.str(a.output);
     put_digest(w, a.digest);
-    put_digest(w, a.map_digest);
+    put_digest(w, map_digest_of(a));
     put_strings(w, a.notes);
   }
   return w.take();
@@ -213,7 +213,8 @@ std::optional<std::vector<Asset>> unpack_assets(std::string_view packed) {
     }
     a.output = r.str();
     a.digest = get_digest(r);
-    a.map_digest = get_digest(r);
+    Digest map = get_digest(r);
+    if (a.source_map) a.map_digest = std::make_shared<const Digest>(std::move(map));
     a.notes = get_strings(r);
     if (!r.ok()) return std::nullopt;
   }

@@ -90,7 +90,8 @@ TEST(Record, FreedPayloadKeepsTheRecord) {
   EXPECT_EQ(a.digest.size, 14u);
   EXPECT_EQ(a.digest.integrity(), util::sri_sha384("console.log(1)"));
   EXPECT_EQ(a.digest.sha512, "");  // only asked for by the phoenix manifest
-  EXPECT_EQ(a.map_digest.size, 13u);
+  ASSERT_TRUE(a.map_digest);
+  EXPECT_EQ(a.map_digest->size, 13u);
   EXPECT_EQ(a.variants[0].size, 8u);
   EXPECT_EQ(a.encodings[0].size, 2u);
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -85,6 +86,9 @@ struct Asset;
 // The file to read `a` from: its `source_path`, else <input>/<logical>.
 std::filesystem::path source_file(const Asset& a, const std::filesystem::path& input);
 
+// `a.map_digest`, or an empty digest when it has none.
+const Digest& map_digest_of(const Asset& a);
+
 struct Asset {
   // Input-relative path with '/' separators: the manifest key.
   std::string logical;
@@ -95,12 +99,12 @@ struct Asset {
   FileKind kind = FileKind::Other;
   bool entry = false;          // keeps its name (HTML, robots.txt, ...)
   bool fingerprinted = false;  // a bundler already put a content hash in its name
-  int64_t mtime = 0;           // seconds since the epoch, written to every output file
-  uint64_t input_size = 0;     // bytes as read from the input (set when they are read)
   // No stage reads or changes this file (video, fonts, archives, big files):
   // its bytes are never held; it is hashed while read in blocks and copied
   // (copy_file_range) into the output. See build.cc and emit/stream.h.
   bool streamed = false;
+  int64_t mtime = 0;           // seconds since the epoch, written to every output file
+  uint64_t input_size = 0;     // bytes as read from the input (set when they are read)
   std::string streamed_hash;  // of a streamed file: its name's content hash
 
   // Current bytes: original after scan, transformed after transform, final after link.
@@ -125,7 +129,9 @@ struct Asset {
   // Output-relative path with '/' separators, set by the link stage.
   std::string output;
   Digest digest;      // of the final bytes (emit::seal)
-  Digest map_digest;  // of the final source map, when there is one
+  // Of the final source map, when there is one (a pointer: most files have
+  // none, and a Digest is 88 bytes). Read through map_digest_of().
+  std::shared_ptr<const Digest> map_digest;
   // Transform notes shown with -v ("minified 1234 -> 567").
   std::vector<std::string> notes;
 };

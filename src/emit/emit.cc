@@ -33,7 +33,7 @@ std::vector<PlannedFile> plan(const std::vector<Asset>& assets, const Options& o
   for (const Asset& a : assets) {
     if (!a.map_of.empty()) continue;  // emitted as its owner's <output>.map
     files.push_back({a.output, a.digest.size});
-    if (a.source_map) files.push_back({a.output + ".map", a.map_digest.size});
+    if (a.source_map) files.push_back({a.output + ".map", map_digest_of(a).size});
     for (const auto& e : a.source_map_encodings) {
       files.push_back({a.output + ".map" + e.suffix(), e.size});
     }

@@ -34,7 +34,7 @@ std::vector<Served> served_files(const std::vector<Asset>& assets) {
     if (!a.map_of.empty()) {
       auto owner = by_logical.find(a.map_of);
       if (owner && assets[*owner].source_map) {
-        out.push_back({&a, a.logical, assets[*owner].output + ".map", &assets[*owner].map_digest, true});
+        out.push_back({&a, a.logical, assets[*owner].output + ".map", &map_digest_of(assets[*owner]), true});
       }
       continue;
     }

@@ -20,7 +20,7 @@ nlohmann::json entry_of(const Asset& a, const std::vector<Asset>& assets,
     auto found = by_logical.find(a.map_of);
     if (!found || !assets[*found].source_map) return nullptr;
     const Asset* owner = &assets[*found];
-    const Digest& map = owner->map_digest;
+    const Digest& map = map_digest_of(*owner);
     nlohmann::json e = {{"file", owner->output + ".map"},
                         {"size", map.size},
                         {"integrity", map.integrity()},
