@@ -221,7 +221,7 @@ class TaskGraph {
   size_t named_ = 0;             // components named so far
   std::vector<char> pending_;    // per asset: its image or hash task has not ended
   std::vector<size_t> waiting_;  // per component: what it still waits for
-  std::vector<std::vector<size_t>> dependents_;
+  link::Rows dependents_;  // per component: the components that wait for it
 
   StageClock minify_, images_clock_, link_, compress_, write_;
 
@@ -252,11 +252,10 @@ class TaskGraph {
     std::vector<size_t> ready;
     {
       std::lock_guard lock(mutex_);
-      dependents_.assign(comps.members.size(), {});
+      dependents_ = deps.reversed(comps.members.size());
       waiting_.assign(comps.members.size(), 0);
       for (size_t c = 0; c < comps.members.size(); ++c) {
         waiting_[c] = deps[c].size();
-        for (size_t d : deps[c]) dependents_[d].push_back(c);
         for (size_t m : comps.members[c]) waiting_[c] += pending_[m];
         if (waiting_[c] == 0) ready.push_back(c);
       }

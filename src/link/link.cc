@@ -101,23 +101,26 @@ class Linker::Impl {
     comps_ = strongly_connected_components(graph_);
     renamed_.assign(assets_.size(), 0);
     named_facts_ = std::vector<NamedFacts>(assets_.size());
-    dependencies_.assign(comps_.members.size(), {});
+    dependencies_ = Rows();
+    std::vector<uint32_t> deps;
     for (size_t c = 0; c < comps_.members.size(); ++c) {
-      std::set<size_t> deps;
+      deps.clear();
       for (size_t m : comps_.members[c]) {
         for (size_t t : graph_[m]) {
-          if (comps_.component_of[t] != c) deps.insert(comps_.component_of[t]);
+          if (comps_.component_of[t] != c) deps.push_back(comps_.component_of[t]);
         }
       }
-      dependencies_[c].assign(deps.begin(), deps.end());
+      std::sort(deps.begin(), deps.end());
+      deps.erase(std::unique(deps.begin(), deps.end()), deps.end());
+      dependencies_.add_row(deps);
     }
   }
 
   const Components& components() const { return comps_; }
-  const std::vector<std::vector<size_t>>& dependencies() const { return dependencies_; }
+  const Rows& dependencies() const { return dependencies_; }
 
   void name(size_t c) {
-    const auto& members = comps_.members[c];
+    std::span<const uint32_t> members = comps_.members[c];
     name_component(members, is_cycle(graph_, members));
     if (report_progress_) progress::done(members.size());
   }
@@ -143,7 +146,7 @@ class Linker::Impl {
  private:
   Graph graph_;
   Components comps_;
-  std::vector<std::vector<size_t>> dependencies_;
+  Rows dependencies_;
 
   std::vector<Asset>& assets_;
   const Options& options_;
@@ -398,18 +401,19 @@ class Linker::Impl {
   }
 
   Graph graph() const {
-    Graph g(assets_.size());
+    Graph g;
     for (size_t i = 0; i < assets_.size(); ++i) {
       for (const auto& l : links_[i]) {
-        if (!l.map_comment) g[i].push_back(l.target);
+        if (!l.map_comment) g.push(l.target);
       }
+      g.end_row();
     }
     return g;
   }
 
   // Which members get a hashed name: all but entries and (while nothing in
   // them changes) bundler-fingerprinted files.
-  void decide_renames(const std::vector<size_t>& members) {
+  void decide_renames(std::span<const uint32_t> members) {
     for (size_t m : members) {
       const Asset& a = assets_[m];
       renamed_[m] = !a.entry && !a.fingerprinted && a.map_of.empty();
@@ -475,7 +479,7 @@ class Linker::Impl {
     return sorted_disjoint(std::move(edits));
   }
 
-  void name_component(const std::vector<size_t>& members, bool cycle) {
+  void name_component(std::span<const uint32_t> members, bool cycle) {
     for (size_t m : members) {
       if (!assets_[m].streamed) payloads_.fetch(m);
       auto& notes = assets_[m].notes;
@@ -818,7 +822,7 @@ Linker::Linker(std::vector<Asset>& assets, const Options& options, Diagnostics& 
 Linker::~Linker() = default;
 void Linker::prepare() { impl_->prepare(); }
 const Components& Linker::components() const { return impl_->components(); }
-const std::vector<std::vector<size_t>>& Linker::dependencies() const {
+const Rows& Linker::dependencies() const {
   return impl_->dependencies();
 }
 void Linker::name(size_t component) { impl_->name(component); }
