@@ -221,7 +221,7 @@ class TaskGraph {
   size_t named_ = 0;             // components named so far
   std::vector<char> pending_;    // per asset: its image or hash task has not ended
   std::vector<size_t> waiting_;  // per component: what it still waits for
-  std::vector<std::vector<size_t>> dependents_;
+  link::Rows dependents_;  // per component: the components that wait for it
 
   StageClock minify_, images_clock_, link_, compress_, write_;
 
@@ -230,7 +230,7 @@ class TaskGraph {
   void order_images() {
     std::vector<uint64_t> pixels(assets_.size(), 0);
     tbb::parallel_for(size_t{0}, images_.size(), [&](size_t k) {
-      pixels[images_[k]] = transform::probe_pixels_of_file(assets_[images_[k]].source_path);
+      pixels[images_[k]] = transform::probe_pixels_of_file(source_file(assets_[images_[k]], options_.input));
     });
     std::stable_sort(images_.begin(), images_.end(), [&](size_t a, size_t b) {
       if (pixels[a] != pixels[b]) return pixels[a] > pixels[b];
@@ -252,11 +252,10 @@ class TaskGraph {
     std::vector<size_t> ready;
     {
       std::lock_guard lock(mutex_);
-      dependents_.assign(comps.members.size(), {});
+      dependents_ = deps.reversed(comps.members.size());
       waiting_.assign(comps.members.size(), 0);
       for (size_t c = 0; c < comps.members.size(); ++c) {
         waiting_[c] = deps[c].size();
-        for (size_t d : deps[c]) dependents_[d].push_back(c);
         for (size_t m : comps.members[c]) waiting_[c] += pending_[m];
         if (waiting_[c] == 0) ready.push_back(c);
       }
@@ -454,7 +453,7 @@ BuildResult build(const Options& given, Diagnostics& diags) {
   emit::Staging staging(options);  // refuses an output it may not replace, before any work
   // Nothing is read yet: each file is read when its first task needs it.
   util::ScratchDir spill_folder(options.dry_run ? fs::path() : options.output, "spill");
-  scan::Payloads payloads(result.assets, spill_folder.path());
+  scan::Payloads payloads(result.assets, options.input, spill_folder.path());
   result.times.scan = seconds_since(t);
 
   // --- transform, link, compress, write: per file ---
@@ -464,7 +463,7 @@ BuildResult build(const Options& given, Diagnostics& diags) {
     tbb::parallel_for(size_t{0}, result.assets.size(), [&](size_t i) {
       const Asset& a = result.assets[i];
       uint64_t pixels = transform::wants_variants(a, options)
-                            ? transform::probe_pixels_of_file(a.source_path)
+                            ? transform::probe_pixels_of_file(source_file(a, options.input))
                             : 0;
       costs[i] = shard_cost(a, pixels);
     });

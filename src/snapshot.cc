@@ -104,23 +104,25 @@ void tool_fields(cache::Key& k, const Options& o) {
 using cache::Reader;
 using cache::Writer;
 
-void put_digest(Writer& w, const Digest& d) { w.u64(d.size).str(d.integrity).str(d.sha512); }
+void put_digest(Writer& w, const Digest& d) {
+  w.u64(d.size).raw(std::string_view(reinterpret_cast<const char*>(d.sha384.data()), d.sha384.size())).str(d.sha512);
+}
 Digest get_digest(Reader& r) {
   Digest d;
   d.size = r.u64();
-  d.integrity = r.str();
+  std::string_view raw = r.bytes(d.sha384.size());
+  std::copy(raw.begin(), raw.end(), d.sha384.begin());  // all zero when the record is short
   d.sha512 = r.str();
   return d;
 }
 void put_encodings(Writer& w, const std::vector<Encoding>& es) {
   w.u64(es.size());
-  for (const auto& e : es) w.str(e.name).str(e.suffix).u64(e.size);
+  for (const auto& e : es) w.u32(static_cast<uint32_t>(e.codec)).u64(e.size);
 }
 std::vector<Encoding> get_encodings(Reader& r) {
-  std::vector<Encoding> es(r.count(24));
+  std::vector<Encoding> es(r.count(12));
   for (auto& e : es) {
-    e.name = r.str();
-    e.suffix = r.str();
+    e.codec = r.u32() == 0 ? Encoding::Codec::Brotli : Encoding::Codec::Gzip;
     e.size = r.u64();
   }
   return es;
@@ -167,7 +169,7 @@ std::string pack_assets(const std::vector<Asset>& assets) {
     for (const auto& p : a.preloads) w.str(p.file).str(p.href).str(p.as).str(p.type).str(p.integrity);
     w.str(a.output);
     put_digest(w, a.digest);
-    put_digest(w, a.map_digest);
+    put_digest(w, map_digest_of(a));
     put_strings(w, a.notes);
   }
   return w.take();
@@ -211,7 +213,8 @@ std::optional<std::vector<Asset>> unpack_assets(std::string_view packed) {
     }
     a.output = r.str();
     a.digest = get_digest(r);
-    a.map_digest = get_digest(r);
+    Digest map = get_digest(r);
+    if (a.source_map) a.map_digest = std::make_shared<const Digest>(std::move(map));
     a.notes = get_strings(r);
     if (!r.ok()) return std::nullopt;
   }
@@ -237,7 +240,7 @@ std::optional<std::string> key(const Options& options, const std::vector<Asset>&
     thread_local std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> owned(
         XXH3_createState(), &XXH3_freeState);
     XXH3_state_t* state = owned.get();
-    int fd = ::open(walked[i].source_path.c_str(), O_RDONLY | O_CLOEXEC);
+    int fd = ::open(source_file(walked[i], options.input).c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       failed = true;
       return;

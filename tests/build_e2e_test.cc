@@ -254,6 +254,10 @@ TEST(BuildE2E, SymlinksInsideFollowedOutsideSkipped) {
   fs::create_symlink("robots.txt", tmp / "in/alias.txt");
   fs::create_directory_symlink("..", tmp / "in/parent");
   fs::create_symlink("missing-target", tmp / "in/dangling.txt");
+  // A linked folder inside the root: its files are read through the link
+  // (no resolved path is kept for them: scan::walk).
+  write(tmp / "in/z-docs/notes.txt", "notes\n");
+  fs::create_directory_symlink("z-docs", tmp / "in/a-linked");  // walked first
   ASSERT_EQ(::mkfifo((tmp / "in/fifo").c_str(), 0644), 0);
   auto r = run_assetpipe({"build", (tmp / "in").string(), "-o", (tmp / "out").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -265,6 +269,8 @@ TEST(BuildE2E, SymlinksInsideFollowedOutsideSkipped) {
   ASSERT_TRUE(assets.contains("alias.txt"));
   EXPECT_EQ(read(tmp / "out" / assets["alias.txt"]["file"].get<std::string>()),
             read(tmp / "in/robots.txt"));
+  ASSERT_TRUE(assets.contains("a-linked/notes.txt"));
+  EXPECT_EQ(read(tmp / "out" / assets["a-linked/notes.txt"]["file"].get<std::string>()), "notes\n");
   EXPECT_THAT(r.err, HasSubstr("leak.txt: warning: skipped: symbolic link leaves the input root"));
   EXPECT_THAT(r.err, HasSubstr("parent: warning: skipped: symbolic link leaves the input root"));
   EXPECT_THAT(r.err, HasSubstr("fifo: warning: skipped: not a regular file"));

@@ -67,7 +67,7 @@ Asset asset(std::string name, std::string bytes) {
 
 const Encoding* find(const std::vector<Encoding>& list, const std::string& name) {
   for (const auto& e : list) {
-    if (e.name == name) return &e;
+    if (e.name() == name) return &e;
   }
   return nullptr;
 }
@@ -157,8 +157,8 @@ TEST(Precompress, SkipRules) {
   EXPECT_NE(assets[4].notes.at(0).find("png data"), std::string::npos);
   for (const auto& a : assets) {
     for (const auto& e : a.encodings) {
-      std::string decoded = e.name == "br" ? brotli_decode(e.bytes) : gzip_decode(e.bytes);
-      EXPECT_TRUE(decoded == a.bytes) << a.logical << " " << e.name;
+      std::string decoded = e.name() == "br" ? brotli_decode(e.bytes) : gzip_decode(e.bytes);
+      EXPECT_TRUE(decoded == a.bytes) << a.logical << " " << e.name();
     }
   }
 }
@@ -197,8 +197,8 @@ TEST(Precompress, FormatsAndLevelsFollowTheOptions) {
     EXPECT_EQ(find(assets[0].encodings, "br") != nullptr, br);
     EXPECT_EQ(find(assets[0].encodings, "gzip") != nullptr, gz);
     if (br && gz) {  // fixed order: br, then gzip
-      EXPECT_EQ(assets[0].encodings[0].suffix, ".br");
-      EXPECT_EQ(assets[0].encodings[1].suffix, ".gz");
+      EXPECT_STREQ(assets[0].encodings[0].suffix(), ".br");
+      EXPECT_STREQ(assets[0].encodings[1].suffix(), ".gz");
     }
   }
   auto br1 = emit::brotli_compress(bytes, 1, emit::BrotliMode::Text);

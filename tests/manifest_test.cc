@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "util/hash.h"
+
+using assetpipe::Encoding;
 using assetpipe::Asset;
 using assetpipe::FileKind;
 using assetpipe::emit::manifest_json;
@@ -21,9 +24,9 @@ std::vector<Asset> site() {
   assets[0].output = "js/app.0123456789.js";
   assets[0].kind = FileKind::Js;
   assets[0].source_map = "";
-  assets[0].map_digest = {12, "sha384-m", ""};
-  assets[0].source_map_encodings = {{"br", ".br", "", 5}};
-  assets[0].encodings = {{"br", ".br", "", 40}, {"gzip", ".gz", "", 50}};
+  assets[0].map_digest = std::make_shared<const assetpipe::Digest>(assetpipe::Digest{12, assetpipe::util::sha384("the map"), ""});
+  assets[0].source_map_encodings = {{Encoding::Codec::Brotli, "", 5}};
+  assets[0].encodings = {{Encoding::Codec::Brotli, "", 40}, {Encoding::Codec::Gzip, "", 50}};
   assets[0].imports = {"css/a.css", "img/\xc3\xa9t\xc3\xa9.jpg"};
   assets[1].logical = "js/app.js.map";
   assets[1].kind = FileKind::SourceMap;
@@ -57,6 +60,7 @@ TEST(Manifest, WrittenEntryByEntryAsTheWholeDocumentDumps) {
   EXPECT_EQ(doc["assets"].size(), 5u);
   EXPECT_FALSE(doc["assets"].contains("orphan.map"));
   EXPECT_EQ(doc["assets"]["js/app.js.map"]["file"], "js/app.0123456789.js.map");
+  EXPECT_EQ(doc["assets"]["js/app.js.map"]["integrity"], assetpipe::util::sri_sha384("the map"));
   EXPECT_EQ(doc["assets"]["js/app.js.map"]["encodings"]["br"]["size"], 5);
   EXPECT_EQ(doc["assets"]["js/app.js"]["map"], "js/app.0123456789.js.map");
   EXPECT_EQ(doc["assets"]["img/\xc3\xa9t\xc3\xa9.jpg"]["variants"]["webp"]["skipped"],

@@ -38,7 +38,7 @@ inline std::vector<Asset> load_tree(const Options& options) {
   Diagnostics diags;
   auto assets = scan::walk(options, diags);
   for (auto& a : assets) {
-    auto bytes = util::read_file(a.source_path);
+    auto bytes = util::read_file(source_file(a, options.input));
     if (!bytes) throw std::runtime_error(bytes.error());
     a.bytes = std::move(*bytes);
     a.input_size = a.bytes.size();

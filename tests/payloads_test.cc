@@ -23,7 +23,6 @@ struct Tree {
     write(input / logical, bytes);
     Asset a;
     a.logical = logical;
-    a.source_path = (input / logical).string();
     assets.push_back(a);
     return assets.back();
   }
@@ -38,7 +37,7 @@ TEST(Payloads, NothingIsReadBeforeItIsFetched) {
   Tree t;
   t.add("a.js", "let a = 1;");
   t.add("b.css", "b{}");
-  Payloads p(t.assets, t.scratch.path());
+  Payloads p(t.assets, t.input.path(), t.scratch.path());
   EXPECT_TRUE(t.assets[0].bytes.empty());
   p.fetch(0);
   EXPECT_EQ(t.assets[0].bytes, "let a = 1;");
@@ -51,7 +50,7 @@ TEST(Payloads, NothingIsReadBeforeItIsFetched) {
 TEST(Payloads, AnUnchangedPayloadIsNotWrittenAgain) {
   Tree t;
   t.add("a.svg", "<svg/>");
-  Payloads p(t.assets, t.scratch.path());
+  Payloads p(t.assets, t.input.path(), t.scratch.path());
   p.fetch(0);
   p.park(0);
   EXPECT_TRUE(t.assets[0].bytes.empty());
@@ -65,7 +64,7 @@ TEST(Payloads, WhatChangedIsSpilledAndComesBackWhole) {
   Asset& img = t.add("p.jpg", "JPEGBYTES");
   img.variants = {ImageVariant{.format = "webp"}, ImageVariant{.format = "avif"}};
   t.add("a.js", "let a = 1;");
-  Payloads p(t.assets, t.scratch.path());
+  Payloads p(t.assets, t.input.path(), t.scratch.path());
   p.fetch(0);
   t.assets[0].variants[0].bytes = "WEBP";  // avif skipped: no bytes
   p.park(0);
@@ -104,7 +103,7 @@ TEST(Payloads, WhatChangedIsSpilledAndComesBackWhole) {
 TEST(Payloads, BytesChangedBackToTheInputAreReadFromIt) {
   Tree t;
   t.add("a.js", "let a = 1;");
-  Payloads p(t.assets, t.scratch.path());
+  Payloads p(t.assets, t.input.path(), t.scratch.path());
   p.fetch(0);
   t.assets[0].bytes = "x";
   p.park(0);
@@ -118,7 +117,7 @@ TEST(Payloads, BytesChangedBackToTheInputAreReadFromIt) {
 TEST(Payloads, AnInputChangedBetweenTwoReadsIsAnError) {
   Tree t;
   t.add("a.svg", "<svg/>");
-  Payloads p(t.assets, t.scratch.path());
+  Payloads p(t.assets, t.input.path(), t.scratch.path());
   p.fetch(0);
   p.park(0);
   write(t.input / "a.svg", "<svg></svg>");
@@ -130,14 +129,14 @@ TEST(Payloads, AnInputChangedBetweenTwoReadsIsAnError) {
         << e.what();
   }
   fs::remove(t.input / "a.svg");
-  Payloads q(t.assets, t.scratch.path());
+  Payloads q(t.assets, t.input.path(), t.scratch.path());
   EXPECT_THROW(q.fetch(0), assetpipe::Error);
 }
 
 TEST(Payloads, AReleasedFileCannotBeFetched) {
   Tree t;
   t.add("a.svg", "<svg/>");
-  Payloads p(t.assets, t.scratch.path());
+  Payloads p(t.assets, t.input.path(), t.scratch.path());
   p.fetch(0);
   p.release(0);
   EXPECT_THROW(p.fetch(0), assetpipe::Error);
@@ -147,7 +146,7 @@ TEST(Payloads, TheSpillFileLeavesNothingInTheFolder) {
   Tree t;
   t.add("a.js", "let a = 1;");
   {
-    Payloads p(t.assets, t.scratch.path());
+    Payloads p(t.assets, t.input.path(), t.scratch.path());
     p.fetch(0);
     t.assets[0].bytes = std::string(1 << 20, 'x');
     p.park(0);

@@ -19,7 +19,7 @@ BuildResult site() {
   js.output = "js/app.0123456789.js";
   js.input_size = 1000;
   js.digest.size = 400;
-  js.encodings = {{"br", ".br", "", 100}, {"gzip", ".gz", "", 120}};
+  js.encodings = {{Encoding::Codec::Brotli, "", 100}, {Encoding::Codec::Gzip, "", 120}};
   auto& map = r.assets[1];
   map.logical = "js/app.js.map";
   map.map_of = "js/app.js";  // merged into its owner's map: no row

@@ -1,10 +1,14 @@
 // The unit of work: one file of the input tree, carried through the stages.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace assetpipe {
@@ -38,10 +42,17 @@ struct ImageVariant {
 
 // A precompressed encoding written beside the file: <final name>.br / .gz.
 struct Encoding {
-  std::string name;    // "br" or "gzip"
-  std::string suffix;  // ".br" or ".gz"
-  std::string bytes;   // freed once written (see Asset)
-  uint64_t size = 0;   // bytes.size(), kept after the bytes are freed
+  enum class Codec : uint8_t { Brotli, Gzip };
+  Codec codec = Codec::Brotli;
+  std::string bytes;  // freed once written (see Asset)
+  uint64_t size = 0;  // bytes.size(), kept after the bytes are freed
+
+  // The one place for a codec's names: the manifest's and Content-Encoding's
+  // "br"/"gzip", and the file suffix ".br"/".gz".
+  static std::string_view name_of(Codec c) { return c == Codec::Brotli ? "br" : "gzip"; }
+  static const char* suffix_of(Codec c) { return c == Codec::Brotli ? ".br" : ".gz"; }
+  std::string_view name() const { return name_of(codec); }
+  const char* suffix() const { return suffix_of(codec); }
 };
 
 // --preload: a file an HTML page preloads (a <link> in its <head>, and a Link
@@ -58,8 +69,11 @@ struct Preload {
 // final bytes, kept in the record after the bytes are freed.
 struct Digest {
   uint64_t size = 0;
-  std::string integrity;  // "sha384-<base64>" (Subresource Integrity)
-  std::string sha512;     // base64 SHA-512, only when a manifest format needs it (phoenix)
+  // Raw SHA-384 (48 bytes in the record, where the SRI text took 32 + 80).
+  std::array<unsigned char, 48> sha384{};
+  std::string sha512;  // base64 SHA-512, only when a manifest format needs it (phoenix)
+  // "sha384-<base64>" (Subresource Integrity), as the manifests write it.
+  std::string integrity() const;
 };
 
 // One file: a small *record* kept for the whole build (path, kind, flags,
@@ -68,20 +82,29 @@ struct Digest {
 // until the file is written into the staging folder. After that the payload
 // strings are empty (a map keeps has_value()) and the record fields below
 // (`digest`, `map_digest`, the sizes) say what was written.
+struct Asset;
+// The file to read `a` from: its `source_path`, else <input>/<logical>.
+std::filesystem::path source_file(const Asset& a, const std::filesystem::path& input);
+
+// `a.map_digest`, or an empty digest when it has none.
+const Digest& map_digest_of(const Asset& a);
+
 struct Asset {
   // Input-relative path with '/' separators: the manifest key.
   std::string logical;
-  // Path to read from (inside the input root; symlinks already resolved).
+  // Path to read from when it is not <input>/<logical>: a symbolic link's
+  // resolved target (inside the input root). Empty for every other file,
+  // which saves a copy of the path per file; read through source_file().
   std::string source_path;
   FileKind kind = FileKind::Other;
   bool entry = false;          // keeps its name (HTML, robots.txt, ...)
   bool fingerprinted = false;  // a bundler already put a content hash in its name
-  int64_t mtime = 0;           // seconds since the epoch, written to every output file
-  uint64_t input_size = 0;     // bytes as read from the input (set when they are read)
   // No stage reads or changes this file (video, fonts, archives, big files):
   // its bytes are never held; it is hashed while read in blocks and copied
   // (copy_file_range) into the output. See build.cc and emit/stream.h.
   bool streamed = false;
+  int64_t mtime = 0;           // seconds since the epoch, written to every output file
+  uint64_t input_size = 0;     // bytes as read from the input (set when they are read)
   std::string streamed_hash;  // of a streamed file: its name's content hash
 
   // Current bytes: original after scan, transformed after transform, final after link.
@@ -106,7 +129,9 @@ struct Asset {
   // Output-relative path with '/' separators, set by the link stage.
   std::string output;
   Digest digest;      // of the final bytes (emit::seal)
-  Digest map_digest;  // of the final source map, when there is one
+  // Of the final source map, when there is one (a pointer: most files have
+  // none, and a Digest is 88 bytes). Read through map_digest_of().
+  std::shared_ptr<const Digest> map_digest;
   // Transform notes shown with -v ("minified 1234 -> 567").
   std::vector<std::string> notes;
 };

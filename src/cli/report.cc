@@ -89,7 +89,7 @@ SizeReport::SizeReport(const BuildResult& r) {
     row.best = a.digest.size;
     for (const auto& e : a.encodings) {
       row.best = std::min<uint64_t>(row.best, e.size);
-      (e.name == "br" ? total.br : total.gzip) += e.size;
+      (e.codec == Encoding::Codec::Brotli ? total.br : total.gzip) += e.size;
     }
     for (const auto& v : a.variants) {
       // A --image-widths copy is another picture (smaller), not what the URL serves.
@@ -132,7 +132,7 @@ std::string size_report_json(const BuildResult& r, const SizeReport& report) {
                         {"input_size", a.input_size},
                         {"size", a.digest.size},
                         {"saving", row.saving}};
-    for (const auto& e : a.encodings) f[e.name] = e.size;
+    for (const auto& e : a.encodings) f[e.name()] = e.size;
     if (row.best_variant) {
       f["best_variant"] = {{"format", row.best_variant->format}, {"size", row.best_variant->size}};
     }
@@ -160,7 +160,7 @@ std::string size_table(const SizeReport& report, size_t rows) {
   name_w = std::min<size_t>(name_w, 60);
   auto encoding_size = [](const Asset& a, const char* name) {
     for (const auto& e : a.encodings) {
-      if (e.name == name) return human_bytes(e.size);
+      if (e.name() == name) return human_bytes(e.size);
     }
     return std::string("-");
   };

@@ -97,6 +97,10 @@ struct JobResult {
   bool hit = false;  // from the cache
 };
 
+Encoding::Codec codec_of(const CompressJob& job) {
+  return job.brotli ? Encoding::Codec::Brotli : Encoding::Codec::Gzip;
+}
+
 const std::string& job_input(const Asset& a, const CompressJob& job) {
   return job.source_map ? *a.source_map : a.bytes;
 }
@@ -113,7 +117,7 @@ JobResult compress_job(const std::string& input, const std::string& name, const 
   if (!packed) {
     throw Error(fmt::format("{}: cannot precompress: {}", util::printable(name), packed.error()));
   }
-  const char* label = job.brotli ? "br" : "gzip";
+  std::string_view label = Encoding::name_of(codec_of(job));
   double limit = options.compress_max_ratio * static_cast<double>(input.size());
   if (static_cast<double>(packed->size()) > limit) {
     return {std::nullopt,
@@ -122,7 +126,7 @@ JobResult compress_job(const std::string& input, const std::string& name, const 
                         options.compress_max_ratio)};
   }
   uint64_t size = packed->size();
-  return {Encoding{label, job.brotli ? ".br" : ".gz", std::move(*packed), size}, ""};
+  return {Encoding{codec_of(job), std::move(*packed), size}, ""};
 }
 
 // The cache key of one encoding: the compressor's version and settings and
@@ -150,8 +154,6 @@ JobResult run_job(const Asset& a, const CompressJob& job, const Options& options
                                                           : options.brotli_quality;
   int level = job.brotli ? quality : options.gzip_level;
   BrotliMode mode = job.brotli ? brotli_mode_for(name) : BrotliMode::Generic;
-  const char* label = job.brotli ? "br" : "gzip";
-  const char* suffix = job.brotli ? ".br" : ".gz";
   std::string key;
   if (cache) {
     key = compress_key(job, level, mode, options, digest);
@@ -159,7 +161,7 @@ JobResult run_job(const Asset& a, const CompressJob& job, const Options& options
       if (e->has("bytes")) {
         std::string bytes = e->take("bytes");
         uint64_t size = bytes.size();
-        return {Encoding{label, suffix, std::move(bytes), size}, "", true};
+        return {Encoding{codec_of(job), std::move(bytes), size}, "", true};
       }
       if (auto note = e->get("note")) return {std::nullopt, std::string(*note), true};
     }

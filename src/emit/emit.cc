@@ -28,19 +28,73 @@
 namespace fs = std::filesystem;
 
 namespace assetpipe::emit {
+
+using Kind = OutputPart::Kind;
+
+std::vector<OutputPart> parts_of(const Asset& a) {
+  std::vector<OutputPart> out;
+  if (!a.map_of.empty()) return out;  // emitted as its owner's <output>.map
+  out.push_back({Kind::Own, 0});
+  if (a.source_map) {
+    out.push_back({Kind::Map, 0});
+    for (uint32_t k = 0; k < a.source_map_encodings.size(); ++k) out.push_back({Kind::MapEncoding, k});
+  }
+  for (uint32_t k = 0; k < a.variants.size(); ++k) {
+    if (a.variants[k].skipped.empty()) out.push_back({Kind::Variant, k});
+  }
+  for (uint32_t k = 0; k < a.encodings.size(); ++k) out.push_back({Kind::Encoding, k});
+  return out;
+}
+
+std::string path_of(const Asset& a, OutputPart p) {
+  switch (p.kind) {
+    case Kind::Own: return a.output;
+    case Kind::Map: return a.output + ".map";
+    case Kind::MapEncoding: return a.output + ".map" + a.source_map_encodings[p.index].suffix();
+    case Kind::Variant: return a.output + "." + a.variants[p.index].format;
+    case Kind::Encoding: return a.output + a.encodings[p.index].suffix();
+    case Kind::Original: return a.logical;
+    case Kind::OriginalEncoding: return a.logical + a.encodings[p.index].suffix();
+  }
+  return "";
+}
+
+uint64_t size_of(const Asset& a, OutputPart p) {
+  switch (p.kind) {
+    case Kind::Own:
+    case Kind::Original: return a.digest.size;
+    case Kind::Map: return map_digest_of(a).size;
+    case Kind::MapEncoding: return a.source_map_encodings[p.index].size;
+    case Kind::Variant: return a.variants[p.index].size;
+    case Kind::Encoding:
+    case Kind::OriginalEncoding: return a.encodings[p.index].size;
+  }
+  return 0;
+}
+
+namespace {
+
+// The bytes of a part in memory (before the payload is freed). Not for the
+// originals, which are second names of written files.
+std::string_view bytes_of(const Asset& a, OutputPart p) {
+  switch (p.kind) {
+    case Kind::Own: return a.bytes;
+    case Kind::Map: return *a.source_map;
+    case Kind::MapEncoding: return a.source_map_encodings[p.index].bytes;
+    case Kind::Variant: return a.variants[p.index].bytes;
+    case Kind::Encoding: return a.encodings[p.index].bytes;
+    case Kind::Original:
+    case Kind::OriginalEncoding: break;
+  }
+  return {};
+}
+
+}  // namespace
+
 std::vector<PlannedFile> plan(const std::vector<Asset>& assets, const Options& options) {
   std::vector<PlannedFile> files;
   for (const Asset& a : assets) {
-    if (!a.map_of.empty()) continue;  // emitted as its owner's <output>.map
-    files.push_back({a.output, a.digest.size});
-    if (a.source_map) files.push_back({a.output + ".map", a.map_digest.size});
-    for (const auto& e : a.source_map_encodings) {
-      files.push_back({a.output + ".map" + e.suffix, e.size});
-    }
-    for (const auto& v : a.variants) {
-      if (v.skipped.empty()) files.push_back({a.output + "." + v.format, v.size});
-    }
-    for (const auto& e : a.encodings) files.push_back({a.output + e.suffix, e.size});
+    for (OutputPart p : parts_of(a)) files.push_back({path_of(a, p), size_of(a, p)});
   }
   std::map<std::string_view, size_t> seen;
   for (size_t i = 0; i < files.size(); ++i) {
@@ -60,9 +114,10 @@ std::vector<PlannedFile> plan(const std::vector<Asset>& assets, const Options& o
     if (!is_renamed_original(a)) continue;
     if (seen.count(a.logical)) continue;
     originals.push_back({a.logical, a.digest.size});
-    for (const auto& e : a.encodings) {
-      std::string path = a.logical + e.suffix;
-      if (!seen.count(path)) originals.push_back({path, e.size});
+    for (uint32_t k = 0; k < a.encodings.size(); ++k) {
+      OutputPart p{Kind::OriginalEncoding, k};
+      std::string path = path_of(a, p);
+      if (!seen.count(path)) originals.push_back({std::move(path), size_of(a, p)});
     }
   }
   std::set<std::string> taken;
@@ -103,11 +158,9 @@ struct Staging::Impl {
   // file's paths it is, and the path is made again from the record (which
   // lives as long as the build) when it must be compared or listed. A map
   // of the path strings cost about 170 bytes a path.
-  enum class Part : uint8_t { Own, Map, MapEncoding, Variant, Encoding, Original, OriginalEncoding };
   struct Claim {
     const Asset* asset;
-    Part part;
-    uint32_t index;  // into the encodings or variants
+    OutputPart part;
   };
   std::unordered_multimap<size_t, Claim> claims;
   std::vector<std::string> linked_in;  // a snapshot's files (link_in), write_streamed's
@@ -118,19 +171,7 @@ struct Staging::Impl {
   // The mtime of the build's own files (manifests, nginx snippets, previous.json).
   int64_t own_mtime() const { return options.source_date_epoch.value_or(0); }
 
-  static std::string path_of(const Claim& c) {
-    const Asset& a = *c.asset;
-    switch (c.part) {
-      case Part::Own: return a.output;
-      case Part::Map: return a.output + ".map";
-      case Part::MapEncoding: return a.output + ".map" + a.source_map_encodings[c.index].suffix;
-      case Part::Variant: return a.output + "." + a.variants[c.index].format;
-      case Part::Encoding: return a.output + a.encodings[c.index].suffix;
-      case Part::Original: return a.logical;
-      case Part::OriginalEncoding: return a.logical + a.encodings[c.index].suffix;
-    }
-    return "";
-  }
+  static std::string path_of(const Claim& c) { return emit::path_of(*c.asset, c.part); }
 
   static size_t hash_of(std::string_view path) { return std::hash<std::string_view>{}(path); }
 
@@ -152,8 +193,8 @@ struct Staging::Impl {
   }
 
   // The one collision rule: two files of the build at one path.
-  void claim(const Asset& a, Part part, uint32_t index = 0) {
-    Claim c{&a, part, index};
+  void claim(const Asset& a, OutputPart part) {
+    Claim c{&a, part};
     std::string path = path_of(c);
     std::lock_guard lock(mutex);
     size_t h = hash_of(path);
@@ -162,7 +203,7 @@ struct Staging::Impl {
       claims.emplace(h, c);
       return;
     }
-    if (part == Part::Own && taken->part == Part::Own) {
+    if (part.kind == Kind::Own && taken->part.kind == Kind::Own) {
       // In path order, so the message is the same at any -j.
       auto [first, second] = std::minmax(taken->asset->logical, a.logical);
       throw Error(fmt::format("{} and {} would both be written as {}; rename one of them",
@@ -243,30 +284,15 @@ void Staging::write(const Asset& a) {
   if (!a.map_of.empty()) return;  // emitted as its owner's <output>.map
   Impl& s = *impl_;
   // Claim every path first: a collision writes nothing.
-  using Part = Impl::Part;
-  s.claim(a, Part::Own);
-  if (a.source_map) {
-    s.claim(a, Part::Map);
-    for (uint32_t k = 0; k < a.source_map_encodings.size(); ++k) s.claim(a, Part::MapEncoding, k);
+  std::vector<OutputPart> parts = parts_of(a);
+  for (OutputPart p : parts) s.claim(a, p);
+  for (OutputPart p : parts) {
+    if (p.kind == Kind::Own && a.streamed) {
+      s.copy(source_file(a, s.options.input), a.output, a.input_size, a.mtime);
+    } else {
+      s.put(path_of(a, p), bytes_of(a, p), a.mtime);
+    }
   }
-  for (uint32_t k = 0; k < a.variants.size(); ++k) {
-    if (a.variants[k].skipped.empty()) s.claim(a, Part::Variant, k);
-  }
-  for (uint32_t k = 0; k < a.encodings.size(); ++k) s.claim(a, Part::Encoding, k);
-
-  if (a.streamed) {
-    s.copy(a.source_path, a.output, a.input_size, a.mtime);
-  } else {
-    s.put(a.output, a.bytes, a.mtime);
-  }
-  if (a.source_map) {
-    s.put(a.output + ".map", *a.source_map, a.mtime);
-    for (const auto& e : a.source_map_encodings) s.put(a.output + ".map" + e.suffix, e.bytes, a.mtime);
-  }
-  for (const auto& v : a.variants) {
-    if (v.skipped.empty()) s.put(a.output + "." + v.format, v.bytes, a.mtime);
-  }
-  for (const auto& e : a.encodings) s.put(a.output + e.suffix, e.bytes, a.mtime);
 }
 
 void Staging::write_originals(const std::vector<Asset>& assets) {
@@ -283,12 +309,13 @@ void Staging::write_originals(const std::vector<Asset>& assets) {
   {
     std::lock_guard lock(s.mutex);
     for (const Asset& a : assets) {
-      if (!is_renamed_original(a) || !s.try_claim(a.logical, {&a, Impl::Part::Original, 0})) {
+      if (!is_renamed_original(a) || !s.try_claim(a.logical, {&a, {Kind::Original, 0}})) {
         continue;
       }
       copies.push_back({&a, -1});
       for (uint32_t k = 0; k < a.encodings.size(); ++k) {
-        if (s.try_claim(a.logical + a.encodings[k].suffix, {&a, Impl::Part::OriginalEncoding, k})) {
+        OutputPart p{Kind::OriginalEncoding, k};
+        if (s.try_claim(path_of(a, p), {&a, p})) {
           copies.push_back({&a, static_cast<int>(k)});
         }
       }
@@ -300,7 +327,7 @@ void Staging::write_originals(const std::vector<Asset>& assets) {
       s.second_name(s.staging / a.output, a.logical, a.digest.size, a.mtime);
     } else {
       const Encoding& e = a.encodings[static_cast<size_t>(copies[k].encoding)];
-      s.second_name(s.staging / (a.output + e.suffix), a.logical + e.suffix, e.size, a.mtime);
+      s.second_name(s.staging / (a.output + e.suffix()), a.logical + e.suffix(), e.size, a.mtime);
     }
   });
 }

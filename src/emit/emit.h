@@ -19,6 +19,25 @@
 
 namespace assetpipe::emit {
 
+// One of the files a record is written as. The one place that lists a
+// file's outputs and makes their paths: plan(), the staging claims and the
+// writes all go through parts_of() and path_of().
+struct OutputPart {
+  enum class Kind : uint8_t { Own, Map, MapEncoding, Variant, Encoding, Original, OriginalEncoding };
+  Kind kind = Kind::Own;
+  uint32_t index = 0;  // into the encodings or variants
+};
+
+// The files `a` is written as, in writing order: the file, its source map
+// and the map's encodings, its kept variants, its encodings. None for an
+// input map merged into its owner's map. (The originals, Original and
+// OriginalEncoding, are planned apart: only where nothing else is.)
+std::vector<OutputPart> parts_of(const Asset& a);
+// Output-relative path of `part` of `a`.
+std::string path_of(const Asset& a, OutputPart part);
+// Its size in bytes, from the record.
+uint64_t size_of(const Asset& a, OutputPart part);
+
 // Every file the build writes, output-relative, with its size (from the records).
 struct PlannedFile {
   std::string path;  // output-relative

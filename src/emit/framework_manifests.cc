@@ -8,6 +8,7 @@
 
 #include "assetpipe/error.h"
 #include "scan/classify.h"
+#include "scan/logical_index.h"
 #include "util/file.h"
 #include "util/hash.h"
 
@@ -27,15 +28,13 @@ struct Served {
 };
 
 std::vector<Served> served_files(const std::vector<Asset>& assets) {
-  std::map<std::string_view, const Asset*> by_logical;
-  for (const Asset& a : assets) by_logical[a.logical] = &a;
+  scan::LogicalIndex by_logical(assets);
   std::vector<Served> out;
   for (const Asset& a : assets) {
     if (!a.map_of.empty()) {
       auto owner = by_logical.find(a.map_of);
-      if (owner != by_logical.end() && owner->second->source_map) {
-        out.push_back(
-            {&a, a.logical, owner->second->output + ".map", &owner->second->map_digest, true});
+      if (owner && assets[*owner].source_map) {
+        out.push_back({&a, a.logical, assets[*owner].output + ".map", &map_digest_of(assets[*owner]), true});
       }
       continue;
     }
@@ -87,8 +86,7 @@ std::map<std::string, std::string> framework_manifest_paths(const Options& optio
 }
 
 std::string vite_manifest_json(const std::vector<Asset>& assets) {
-  std::map<std::string_view, const Asset*> by_logical;
-  for (const Asset& a : assets) by_logical[a.logical] = &a;
+  scan::LogicalIndex by_logical(assets);
   auto is_code = [](const Asset& a) { return a.kind == FileKind::Js || a.kind == FileKind::Css; };
   // A chunk that another JS or CSS file imports is not an entry point.
   std::set<std::string_view> imported;
@@ -104,9 +102,9 @@ std::string vite_manifest_json(const std::vector<Asset>& assets) {
       if (!imported.contains(a.logical)) e["isEntry"] = true;
       json imports = json::array(), css = json::array(), other = json::array();
       for (const auto& t : a.imports) {
-        auto it = by_logical.find(t);
-        if (it == by_logical.end() || !it->second->map_of.empty()) continue;
-        const Asset& target = *it->second;
+        auto found = by_logical.find(t);
+        if (!found || !assets[*found].map_of.empty()) continue;
+        const Asset& target = assets[*found];
         if (target.kind == FileKind::SourceMap || target.kind == FileKind::Html) continue;
         // imports: manifest keys; css and assets: output file names
         // (vite packages/vite/src/node/plugins/manifest.ts, ManifestChunk).
@@ -131,7 +129,7 @@ std::string propshaft_manifest_json(const std::vector<Asset>& assets) {
   json root = json::object();
   for (const Served& s : served_files(assets)) {
     root[std::string(s.logical)] = {{"digested_path", s.output},
-                                    {"integrity", s.digest->integrity}};
+                                    {"integrity", s.digest->integrity()}};
   }
   return dump(root);
 }

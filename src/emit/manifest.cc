@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "scan/logical_index.h"
 #include "util/json_dump.h"
 
 namespace assetpipe::emit {
@@ -12,20 +13,22 @@ namespace assetpipe::emit {
 namespace {
 
 // One file's entry; null when it is not listed (an input map whose owner has no map).
-nlohmann::json entry_of(const Asset& a, const std::map<std::string_view, const Asset*>& by_logical) {
+nlohmann::json entry_of(const Asset& a, const std::vector<Asset>& assets,
+                        const scan::LogicalIndex& by_logical) {
   if (!a.map_of.empty()) {
     // An input map merged into its owner's map: listed where that map went.
-    auto owner = by_logical.find(a.map_of);
-    if (owner == by_logical.end() || !owner->second->source_map) return nullptr;
-    const Digest& map = owner->second->map_digest;
-    nlohmann::json e = {{"file", owner->second->output + ".map"},
+    auto found = by_logical.find(a.map_of);
+    if (!found || !assets[*found].source_map) return nullptr;
+    const Asset* owner = &assets[*found];
+    const Digest& map = map_digest_of(*owner);
+    nlohmann::json e = {{"file", owner->output + ".map"},
                         {"size", map.size},
-                        {"integrity", map.integrity},
+                        {"integrity", map.integrity()},
                         {"type", to_string(a.kind)},
                         {"immutable", true}};
-    if (!owner->second->source_map_encodings.empty()) {
+    if (!owner->source_map_encodings.empty()) {
       nlohmann::json enc = nlohmann::json::object();
-      for (const auto& x : owner->second->source_map_encodings) enc[x.name] = {{"size", x.size}};
+      for (const auto& x : owner->source_map_encodings) enc[x.name()] = {{"size", x.size}};
       e["encodings"] = enc;
     }
     return e;
@@ -33,7 +36,7 @@ nlohmann::json entry_of(const Asset& a, const std::map<std::string_view, const A
   nlohmann::json e;
   e["file"] = a.output;
   e["size"] = a.digest.size;
-  e["integrity"] = a.digest.integrity;
+  e["integrity"] = a.digest.integrity();
   e["type"] = to_string(a.kind);
   e["immutable"] = a.output != a.logical || a.fingerprinted;
   if (!a.imports.empty()) e["imports"] = a.imports;
@@ -50,7 +53,7 @@ nlohmann::json entry_of(const Asset& a, const std::map<std::string_view, const A
   if (a.source_map) e["map"] = a.output + ".map";
   if (!a.encodings.empty()) {
     nlohmann::json enc = nlohmann::json::object();
-    for (const auto& x : a.encodings) enc[x.name] = {{"size", x.size}};
+    for (const auto& x : a.encodings) enc[x.name()] = {{"size", x.size}};
     e["encodings"] = enc;
   }
   if (!a.variants.empty()) {
@@ -79,12 +82,12 @@ void write_manifest_json(const std::vector<Asset>& assets,
                          const std::map<std::string, std::string>& frameworks,
                          const std::function<void(std::string_view)>& sink) {
   constexpr size_t kPiece = 64 << 10;
-  std::map<std::string_view, const Asset*> by_logical;
-  for (const Asset& a : assets) by_logical[a.logical] = &a;
+  scan::LogicalIndex by_logical(assets);
   std::string out = "{\n  \"assets\": {";
   bool first = true;
-  for (const auto& [logical, a] : by_logical) {
-    nlohmann::json e = entry_of(*a, by_logical);
+  for (uint32_t i : by_logical.in_order()) {
+    const std::string& logical = assets[i].logical;
+    nlohmann::json e = entry_of(assets[i], assets, by_logical);
     if (e.is_null()) continue;
     out += first ? "\n    " : ",\n    ";
     first = false;
@@ -113,7 +116,10 @@ std::string manifest_json(const std::vector<Asset>& assets,
 }
 
 std::string encoding_suffix(std::string_view name) {
-  return name == "gzip" ? ".gz" : "." + std::string(name);
+  for (auto c : {Encoding::Codec::Brotli, Encoding::Codec::Gzip}) {
+    if (name == Encoding::name_of(c)) return Encoding::suffix_of(c);
+  }
+  return "." + std::string(name);  // not one assetpipe writes: as a previous manifest names it
 }
 
 }  // namespace assetpipe::emit

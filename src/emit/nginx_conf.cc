@@ -58,15 +58,22 @@ std::string extension_of(std::string_view path) {
 }
 
 // One `location = <url>`: what it serves and how.
+// One per exact location, and a site can have one for most of its files (the
+// original names): kept small (issue 14).
 struct Location {
-  std::string file;  // the input file it serves (or a variant of), for messages
+  std::string_view file;  // the input file it serves (or a variant of), for messages: its Asset's logical
   bool immutable = false;
   bool negotiate_image = false;  // try the .avif/.webp beside it by Accept
   // A .br without a .gz: gzip_vary marks only the brotli response, so the
   // location sends Vary itself on every response.
   bool brotli_only = false;
-  std::set<std::string> extensions;  // every extension the location can serve
-  std::vector<std::string> links;    // --preload, a page: Link header values
+  std::vector<std::string> extensions;  // every extension the location can serve: sorted, unique
+  std::vector<std::string> links;       // --preload, a page: Link header values
+
+  void add_extension(std::string ext) {
+    auto at = std::lower_bound(extensions.begin(), extensions.end(), ext);
+    if (at == extensions.end() || *at != ext) extensions.insert(at, std::move(ext));
+  }
 };
 
 // --preload: the Link header value of one preload (the page's <link>).
@@ -141,7 +148,7 @@ void add_location(std::map<std::string, Location>& locations, const std::string&
                     util::printable(logical)));
   }
   loc.file = logical;
-  loc.extensions.insert(extension_of(file));
+  loc.add_extension(extension_of(file));
   if (!locations.emplace(prefix + file, std::move(loc)).second) {
     throw Error(fmt::format("{}: two files would be served at the URL {}; rename one of them",
                             util::printable(logical), util::printable(prefix + file)));
@@ -151,7 +158,7 @@ void add_location(std::map<std::string, Location>& locations, const std::string&
 bool brotli_only(const std::vector<Encoding>& encodings) {
   auto has = [&](std::string_view name) {
     return std::any_of(encodings.begin(), encodings.end(),
-                       [&](const Encoding& e) { return e.name == name; });
+                       [&](const Encoding& e) { return e.name() == name; });
   };
   return has("br") && !has("gzip");
 }
@@ -200,8 +207,10 @@ void plan_file(ServingPlan& plan, const std::string& prefix, const std::string& 
 ServingPlan plan_serving(const std::vector<Asset>& assets, const std::string& prefix,
                          bool originals) {
   ServingPlan plan;
-  std::set<std::string_view> outputs;  // what emit::plan writes before the originals
-  for (const Asset& a : assets) outputs.insert(a.output);
+  std::vector<std::string_view> outputs;  // what emit::plan writes before the originals: sorted
+  outputs.reserve(assets.size());
+  for (const Asset& a : assets) outputs.push_back(a.output);
+  std::sort(outputs.begin(), outputs.end());
   for (const Asset& a : assets) {
     if (!a.map_of.empty()) continue;  // served as its owner's <output>.map
     if (scan::is_build_metadata(a.logical)) continue;  // denied above
@@ -214,7 +223,7 @@ ServingPlan plan_serving(const std::vector<Asset>& assets, const std::string& pr
       // own, named by the page's srcset; only full-size variants are negotiated.
       if (transform::width_of_format(v.format) == 0) {
         loc.negotiate_image = true;
-        loc.extensions.insert(v.format);
+        loc.add_extension(v.format);
       }
       plan_file(plan, prefix, a.output + "." + v.format, a.logical, {.immutable = immutable});
     }
@@ -227,7 +236,7 @@ ServingPlan plan_serving(const std::vector<Asset>& assets, const std::string& pr
     // entry, without image negotiation.
     // (A name that cannot be written into the configuration is left to the
     // server's own rules: the safety net must not stop the build.)
-    if (originals && emit::is_renamed_original(a) && !outputs.count(a.logical) &&
+    if (originals && emit::is_renamed_original(a) && !std::binary_search(outputs.begin(), outputs.end(), std::string_view(a.logical)) &&
         !plan.exact.count(prefix + a.logical) && nginx_quote(prefix + a.logical)) {
       add_location(plan.exact, prefix, a.logical, a.logical,
                    {.immutable = false, .brotli_only = brotli_only(a.encodings)});

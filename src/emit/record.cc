@@ -20,7 +20,7 @@ bool wants_sha512(const Options& options) {
 Digest digest_of(std::string_view bytes, bool sha512) {
   Digest d;
   d.size = bytes.size();
-  d.integrity = util::sri_sha384(bytes);
+  d.sha384 = util::sha384(bytes);
   if (sha512) d.sha512 = util::sha512_base64(bytes);
   return d;
 }
@@ -57,7 +57,7 @@ util::Result<util::Ok> hash_streamed(Asset& a, const Options& options) {
   // The fields of link::add_content for bytes alone: "bytes", then the bytes.
   name.add("bytes");
   name.begin_field(a.input_size);
-  auto read = util::read_blocks(a.source_path, [&](std::string_view piece) {
+  auto read = util::read_blocks(source_file(a, options.input), [&](std::string_view piece) {
     name.update(piece);
     digests.update(piece);
   });
@@ -68,7 +68,7 @@ util::Result<util::Ok> hash_streamed(Asset& a, const Options& options) {
   }
   a.streamed_hash = name.hex(10);
   a.digest.size = *read;
-  a.digest.integrity = digests.sri_sha384();
+  a.digest.sha384 = digests.sha384();
   a.digest.sha512 = digests.sha512_base64();
   return util::Ok{};
 }
@@ -76,7 +76,7 @@ util::Result<util::Ok> hash_streamed(Asset& a, const Options& options) {
 void seal(Asset& a, const Options& options) {
   bool sha512 = wants_sha512(options);
   if (!a.streamed) a.digest = digest_of(a.bytes, sha512);
-  if (a.source_map) a.map_digest = digest_of(*a.source_map, sha512);
+  if (a.source_map) a.map_digest = std::make_shared<const Digest>(digest_of(*a.source_map, sha512));
   for (auto& v : a.variants) v.size = v.bytes.size();
 }
 

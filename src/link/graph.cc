@@ -3,7 +3,36 @@
 #include <algorithm>
 #include <limits>
 
+#include <fmt/format.h>
+
+#include "assetpipe/error.h"
+
 namespace assetpipe::link {
+
+Rows::Rows(std::initializer_list<std::vector<size_t>> rows) {
+  for (const auto& r : rows) add_row(r);
+}
+
+Rows Rows::reversed(size_t rows) const {
+  std::vector<uint32_t> count(rows + 1, 0);
+  for (uint32_t v : values_) ++count[v + 1];
+  Rows out;
+  out.starts_.resize(rows + 1);
+  for (size_t r = 0; r < rows; ++r) out.starts_[r + 1] = out.starts_[r] + count[r + 1];
+  out.values_.resize(values_.size());
+  std::vector<uint32_t> fill(out.starts_.begin(), out.starts_.end() - 1);
+  for (size_t r = 0; r < size(); ++r) {
+    for (uint32_t v : (*this)[r]) out.values_[fill[v]++] = static_cast<uint32_t>(r);
+  }
+  return out;
+}
+
+std::vector<std::vector<size_t>> Rows::to_vectors() const {
+  std::vector<std::vector<size_t>> out(size());
+  for (size_t r = 0; r < size(); ++r) out[r].assign((*this)[r].begin(), (*this)[r].end());
+  return out;
+}
+
 namespace {
 
 constexpr size_t kUnvisited = std::numeric_limits<size_t>::max();
@@ -17,12 +46,17 @@ struct Frame {
 
 Components strongly_connected_components(const Graph& edges) {
   size_t n = edges.size();
+  if (n >= std::numeric_limits<uint32_t>::max()) {
+    throw Error(fmt::format("{} files in one build: more than assetpipe can link", n));
+  }
   std::vector<size_t> index(n, kUnvisited), low(n, 0);
   std::vector<bool> on_stack(n, false);
   std::vector<size_t> stack;
   std::vector<Frame> frames;
   Components out;
-  out.component_of.assign(n, kUnvisited);
+  out.component_of.assign(n, std::numeric_limits<uint32_t>::max());
+  size_t components = 0;
+  std::vector<size_t> members;
   size_t counter = 0;
 
   for (size_t root = 0; root < n; ++root) {
@@ -47,17 +81,18 @@ Components strongly_connected_components(const Graph& edges) {
         continue;
       }
       if (low[v] == index[v]) {
-        std::vector<size_t> members;
+        members.clear();
         size_t w;
         do {
           w = stack.back();
           stack.pop_back();
           on_stack[w] = false;
-          out.component_of[w] = out.members.size();
+          out.component_of[w] = static_cast<uint32_t>(components);
           members.push_back(w);
         } while (w != v);
         std::sort(members.begin(), members.end());
-        out.members.push_back(std::move(members));
+        out.members.add_row(members);
+        ++components;
       }
       frames.pop_back();
       if (!frames.empty()) {
@@ -72,14 +107,14 @@ Components strongly_connected_components(const Graph& edges) {
     for (size_t v : out.members[c]) {
       for (size_t w : edges[v]) {
         size_t t = out.component_of[w];
-        if (t != c) out.level[c] = std::max(out.level[c], out.level[t] + 1);
+        if (t != c) out.level[c] = std::max(out.level[c], out.level[t] + 1u);
       }
     }
   }
   return out;
 }
 
-bool is_cycle(const Graph& edges, const std::vector<size_t>& members) {
+bool is_cycle(const Graph& edges, std::span<const uint32_t> members) {
   if (members.size() > 1) return true;
   for (size_t w : edges[members[0]]) {
     if (w == members[0]) return true;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 
@@ -17,6 +18,7 @@
 #include "link/resolve.h"
 #include "link/source_maps.h"
 #include "scan/classify.h"
+#include "scan/logical_index.h"
 #include "scan/payloads.h"
 #include "transform/image_probe.h"
 #include "util/file.h"
@@ -73,8 +75,8 @@ class Linker::Impl {
         diags_(diags),
         payloads_(payloads ? *payloads : in_memory_),
         base_(util::normalize_base(options.base)),
-        report_progress_(report_progress) {
-    for (size_t i = 0; i < assets_.size(); ++i) by_logical_.emplace(assets_[i].logical, i);
+        report_progress_(report_progress),
+        by_logical_(assets) {
     public_url_ = options.public_url;
     while (!public_url_.empty() && public_url_.back() == '/') public_url_.pop_back();
   }
@@ -98,24 +100,27 @@ class Linker::Impl {
     graph_ = graph();
     comps_ = strongly_connected_components(graph_);
     renamed_.assign(assets_.size(), 0);
-    named_facts_.assign(assets_.size(), {});
-    dependencies_.assign(comps_.members.size(), {});
+    named_facts_ = std::vector<NamedFacts>(assets_.size());
+    dependencies_ = Rows();
+    std::vector<uint32_t> deps;
     for (size_t c = 0; c < comps_.members.size(); ++c) {
-      std::set<size_t> deps;
+      deps.clear();
       for (size_t m : comps_.members[c]) {
         for (size_t t : graph_[m]) {
-          if (comps_.component_of[t] != c) deps.insert(comps_.component_of[t]);
+          if (comps_.component_of[t] != c) deps.push_back(comps_.component_of[t]);
         }
       }
-      dependencies_[c].assign(deps.begin(), deps.end());
+      std::sort(deps.begin(), deps.end());
+      deps.erase(std::unique(deps.begin(), deps.end()), deps.end());
+      dependencies_.add_row(deps);
     }
   }
 
   const Components& components() const { return comps_; }
-  const std::vector<std::vector<size_t>>& dependencies() const { return dependencies_; }
+  const Rows& dependencies() const { return dependencies_; }
 
   void name(size_t c) {
-    const auto& members = comps_.members[c];
+    std::span<const uint32_t> members = comps_.members[c];
     name_component(members, is_cycle(graph_, members));
     if (report_progress_) progress::done(members.size());
   }
@@ -141,7 +146,7 @@ class Linker::Impl {
  private:
   Graph graph_;
   Components comps_;
-  std::vector<std::vector<size_t>> dependencies_;
+  Rows dependencies_;
 
   std::vector<Asset>& assets_;
   const Options& options_;
@@ -151,7 +156,7 @@ class Linker::Impl {
   std::string base_;
   bool report_progress_;
   std::string public_url_;
-  std::map<std::string, size_t, std::less<>> by_logical_;
+  scan::LogicalIndex by_logical_;
   std::vector<std::vector<Link>> links_;
   std::vector<std::vector<DecodedText>> names_;  // per asset: ScanResult::names
   std::vector<std::vector<std::string>> unresolved_root_;  // per asset: "/x/y" not in the input
@@ -163,7 +168,7 @@ class Linker::Impl {
   // What pages need of a file's final bytes (html_enhance), taken when it is
   // named: afterwards its bytes may be written and freed by another task.
   struct NamedFacts {
-    std::optional<Digests> digests;  // JS and CSS
+    std::unique_ptr<const Digests> digests;  // JS and CSS (a pointer: 8 bytes for the others)
     transform::ImageSize size;       // JPEG and PNG, as displayed
   };
   std::vector<NamedFacts> named_facts_;
@@ -171,7 +176,7 @@ class Linker::Impl {
   void keep_named_facts(size_t m) {
     const Asset& a = assets_[m];
     if (a.streamed) return;
-    if (a.kind == FileKind::Js || a.kind == FileKind::Css) named_facts_[m].digests = digests_of(a.bytes);
+    if (a.kind == FileKind::Js || a.kind == FileKind::Css) named_facts_[m].digests = std::make_unique<const Digests>(digests_of(a.bytes));
     if (a.kind == FileKind::Jpeg || a.kind == FileKind::Png) {
       named_facts_[m].size = transform::probe_display_size(a.bytes);
     }
@@ -242,8 +247,8 @@ class Linker::Impl {
       }
       return std::nullopt;
     }
-    auto it = by_logical_.find(r.path);
-    if (it == by_logical_.end()) {
+    auto found = by_logical_.find(r.path);
+    if (!found) {
       if (url.starts_with('/') && !url.starts_with("//")) {
         unresolved_root_[size_t(&a - assets_.data())].push_back(
             util::percent_decode(url.substr(0, l.path_end)));
@@ -255,7 +260,7 @@ class Linker::Impl {
       }
       return std::nullopt;
     }
-    return it->second;
+    return *found;
   }
 
   // A site built for a base path (vite build --base /app/, webpack's
@@ -273,7 +278,7 @@ class Linker::Impl {
         std::string first = p.substr(0, slash + 1);
         std::string rest = p.substr(slash + 1);
         if (rest.empty() || rest.ends_with('/')) rest += "index.html";
-        if (!by_logical_.count(rest)) return;
+        if (!by_logical_.contains(rest)) return;
         if (!prefix.empty() && first != prefix) return;
         prefix = first;
         ++count;
@@ -396,18 +401,19 @@ class Linker::Impl {
   }
 
   Graph graph() const {
-    Graph g(assets_.size());
+    Graph g;
     for (size_t i = 0; i < assets_.size(); ++i) {
       for (const auto& l : links_[i]) {
-        if (!l.map_comment) g[i].push_back(l.target);
+        if (!l.map_comment) g.push(l.target);
       }
+      g.end_row();
     }
     return g;
   }
 
   // Which members get a hashed name: all but entries and (while nothing in
   // them changes) bundler-fingerprinted files.
-  void decide_renames(const std::vector<size_t>& members) {
+  void decide_renames(std::span<const uint32_t> members) {
     for (size_t m : members) {
       const Asset& a = assets_[m];
       renamed_[m] = !a.entry && !a.fingerprinted && a.map_of.empty();
@@ -473,7 +479,7 @@ class Linker::Impl {
     return sorted_disjoint(std::move(edits));
   }
 
-  void name_component(const std::vector<size_t>& members, bool cycle) {
+  void name_component(std::span<const uint32_t> members, bool cycle) {
     for (size_t m : members) {
       if (!assets_[m].streamed) payloads_.fetch(m);
       auto& notes = assets_[m].notes;
@@ -539,7 +545,7 @@ class Linker::Impl {
     std::string href = !public_url_.empty() && renamed_[t] ? public_url_ + "/" + path : base_ + path;
     const NamedFacts& facts = named_facts_[t];
     return {Preload{output, std::move(href), std::move(as), std::move(type)}, &a,
-            output != a.logical || a.fingerprinted, facts.digests ? &*facts.digests : nullptr};
+            output != a.logical || a.fingerprinted, facts.digests.get()};
   }
 
   // The JS modules `root` imports statically (import/export ... from, not
@@ -623,7 +629,7 @@ class Linker::Impl {
       const NamedFacts& facts = named_facts_[l.target];
       EnhanceRef r{u.raw.front(), u.raw.back(), "", 0, &t,
                    t.output != t.logical || t.fingerprinted,
-                   facts.digests ? &*facts.digests : nullptr, facts.size};
+                   facts.digests.get(), facts.size};
       if (options_.preload && l.ref.kind != RefKind::Navigation) {
         if (t.kind == FileKind::Js) r.preloads = module_preloads(l.target);
         if (t.kind == FileKind::Css) r.preloads = font_preloads(l.target);
@@ -769,9 +775,9 @@ class Linker::Impl {
   void claim_same_named_maps() {
     for (Asset& a : assets_) {
       if (!a.source_map || a.output != a.logical) continue;
-      auto it = by_logical_.find(a.logical + ".map");
-      if (it == by_logical_.end()) continue;
-      Asset& map = assets_[it->second];
+      auto found = by_logical_.find(a.logical + ".map");
+      if (!found) continue;
+      Asset& map = assets_[*found];
       if (map.kind == FileKind::SourceMap && map.map_of.empty() && map.output == map.logical) {
         map.map_of = a.logical;
       }
@@ -816,7 +822,7 @@ Linker::Linker(std::vector<Asset>& assets, const Options& options, Diagnostics& 
 Linker::~Linker() = default;
 void Linker::prepare() { impl_->prepare(); }
 const Components& Linker::components() const { return impl_->components(); }
-const std::vector<std::vector<size_t>>& Linker::dependencies() const {
+const Rows& Linker::dependencies() const {
   return impl_->dependencies();
 }
 void Linker::name(size_t component) { impl_->name(component); }

@@ -51,7 +51,7 @@ class Linker {
   ~Linker();
   void prepare();
   const Components& components() const;
-  const std::vector<std::vector<size_t>>& dependencies() const;
+  const Rows& dependencies() const;
   void name(size_t component);
   void finish();
 

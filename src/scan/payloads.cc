@@ -119,17 +119,21 @@ struct Payloads::Impl {
     Fingerprint input;          // of the input file, as first read
     std::optional<Span> map;    // the map's text (nullopt: none, or empty)
     std::vector<std::optional<Span>> variants;  // nullopt: no bytes
-    // What fetch() gave, to tell on park() what changed.
-    Fingerprint fetched_bytes;
-    std::optional<Fingerprint> fetched_map;
-    std::vector<Fingerprint> fetched_variants;
+    // While Fetched: what fetch() gave, to tell on park() what changed. Held
+    // only then (a slot is kept for every file of the build: issue 14).
+    struct Fetched {
+      Fingerprint bytes;
+      std::optional<Fingerprint> map;
+      std::vector<Fingerprint> variants;
+    };
+    std::unique_ptr<Fetched> fetched;
   };
 
-  Impl(std::vector<Asset>& of, const fs::path& folder)
-      : assets(of), slots(of.size()), spill(folder) {}
+  Impl(std::vector<Asset>& of, fs::path input_root, const fs::path& folder)
+      : assets(of), input(std::move(input_root)), slots(of.size()), spill(folder) {}
 
   std::string read_input(const Asset& a) const {
-    auto r = util::read_file(a.source_path);
+    auto r = util::read_file(source_file(a, input));
     if (!r) {
       throw Error(fmt::format("{}: {} (did it vanish or change during the build?)",
                               util::printable(a.logical), r.error()));
@@ -169,30 +173,31 @@ struct Payloads::Impl {
         break;
     }
     s.state = State::Fetched;
-    s.fetched_bytes = fingerprint_of(a.bytes);
-    s.fetched_map.reset();
-    if (a.source_map) s.fetched_map = fingerprint_of(*a.source_map);
-    s.fetched_variants.clear();
-    for (const auto& v : a.variants) s.fetched_variants.push_back(fingerprint_of(v.bytes));
+    auto f = std::make_unique<Slot::Fetched>();
+    f->bytes = fingerprint_of(a.bytes);
+    if (a.source_map) f->map = fingerprint_of(*a.source_map);
+    for (const auto& v : a.variants) f->variants.push_back(fingerprint_of(v.bytes));
+    s.fetched = std::move(f);
   }
 
   void park(size_t i) {
     Slot& s = slots[i];
     Asset& a = assets[i];
     if (s.state != State::Fetched) return;  // nothing in memory
+    std::unique_ptr<Slot::Fetched> fetched = std::move(s.fetched);
     Fingerprint bytes = fingerprint_of(a.bytes);
-    if (bytes != s.fetched_bytes) {
+    if (bytes != fetched->bytes) {
       s.bytes = bytes == s.input ? std::nullopt : std::optional<Span>(spill.put(a.bytes));
     }
     if (!a.source_map) {
       s.map.reset();
-    } else if (!s.fetched_map || fingerprint_of(*a.source_map) != *s.fetched_map) {
+    } else if (!fetched->map || fingerprint_of(*a.source_map) != *fetched->map) {
       s.map = a.source_map->empty() ? std::nullopt : std::optional<Span>(spill.put(*a.source_map));
     }
     s.variants.resize(a.variants.size());
     for (size_t k = 0; k < a.variants.size(); ++k) {
       const std::string& v = a.variants[k].bytes;
-      bool same = k < s.fetched_variants.size() && fingerprint_of(v) == s.fetched_variants[k];
+      bool same = k < fetched->variants.size() && fingerprint_of(v) == fetched->variants[k];
       if (!same) s.variants[k] = v.empty() ? std::nullopt : std::optional<Span>(spill.put(v));
     }
     release_string(a.bytes);
@@ -202,13 +207,14 @@ struct Payloads::Impl {
   }
 
   std::vector<Asset>& assets;
+  fs::path input;  // the input root: where source_file() reads
   std::vector<Slot> slots;
   SpillFile spill;
 };
 
 Payloads::Payloads() = default;
-Payloads::Payloads(std::vector<Asset>& assets, fs::path scratch_folder)
-    : impl_(std::make_unique<Impl>(assets, std::move(scratch_folder))) {}
+Payloads::Payloads(std::vector<Asset>& assets, fs::path input, fs::path scratch_folder)
+    : impl_(std::make_unique<Impl>(assets, std::move(input), std::move(scratch_folder))) {}
 Payloads::~Payloads() = default;
 
 void Payloads::fetch(size_t i) {
@@ -220,7 +226,11 @@ void Payloads::park(size_t i) {
 }
 
 void Payloads::release(size_t i) {
-  if (impl_) impl_->slots[i].state = Impl::State::Released;
+  if (!impl_) return;
+  Impl::Slot& s = impl_->slots[i];
+  s.state = Impl::State::Released;
+  s.fetched.reset();
+  std::vector<std::optional<Span>>().swap(s.variants);
 }
 
 uint64_t Payloads::spilled_bytes() const { return impl_ ? impl_->spill.size() : 0; }

@@ -28,7 +28,7 @@ class Payloads {
   Payloads();
   // The payloads of `assets`, all still in their input files. The spill file
   // is made in `scratch_folder` when it is first needed.
-  Payloads(std::vector<Asset>& assets, std::filesystem::path scratch_folder);
+  Payloads(std::vector<Asset>& assets, std::filesystem::path input, std::filesystem::path scratch_folder);
   ~Payloads();
   Payloads(const Payloads&) = delete;
   Payloads& operator=(const Payloads&) = delete;

@@ -35,7 +35,10 @@ struct Walker {
   };
   std::map<std::pair<dev_t, ino_t>, Links> hard_links;
 
-  void add_file(const std::string& logical, const fs::path& real, const struct stat& st) {
+  // `link`: the file is a symbolic link, resolved to `real`. Any other file
+  // is read at <input>/<logical> (the kernel follows linked folders on the
+  // way), so its path is not kept (source_file()).
+  void add_file(const std::string& logical, const fs::path& real, const struct stat& st, bool link) {
     if (!util::is_valid_utf8(logical)) {
       throw Error(
           fmt::format("{}: the file name is not valid UTF-8; rename it (assetpipe writes "
@@ -44,7 +47,7 @@ struct Walker {
     }
     Asset a;
     a.logical = logical;
-    a.source_path = real.string();
+    if (link) a.source_path = real.string();
     a.kind = classify(logical);
     a.entry = is_entry(logical, options.keep_name_globs);
     a.fingerprinted = !a.entry && is_fingerprinted(logical);
@@ -115,7 +118,7 @@ struct Walker {
       if (S_ISDIR(st.st_mode)) {
         walk_dir(real, logical);
       } else if (S_ISREG(st.st_mode)) {
-        add_file(logical, real, st);
+        add_file(logical, real, st, S_ISLNK(lst.st_mode));
       } else {
         diags.warning(logical, "skipped: not a regular file (device, socket or pipe)");
       }

@@ -14,6 +14,7 @@
 #include "assetpipe/progress.h"
 #include "cache/cache.h"
 #include "cache/key.h"
+#include "scan/logical_index.h"
 #include "scan/payloads.h"
 #include "transform/minify_comments.h"
 #include "transform/minify_esbuild.h"
@@ -63,19 +64,19 @@ std::string folder_of(std::string_view logical) { return std::string(util::folde
 // `file` field (if it has one) names that file: the pairing bundlers'
 // "hidden" source maps rely on (webpack's hidden-source-map, swagger-ui's dist).
 std::optional<size_t> map_beside(const Asset& a, const std::vector<Asset>& assets,
-                                 const std::map<std::string_view, size_t>& by_logical,
+                                 const scan::LogicalIndex& by_logical,
                                  const std::function<void(size_t)>& fetch) {
-  auto it = by_logical.find(a.logical + ".map");
-  if (it == by_logical.end() || assets[it->second].kind != FileKind::SourceMap) return std::nullopt;
-  fetch(it->second);
-  auto file = sm::file_field(assets[it->second].bytes);
+  auto map = by_logical.find(a.logical + ".map");
+  if (!map || assets[*map].kind != FileKind::SourceMap) return std::nullopt;
+  fetch(*map);
+  auto file = sm::file_field(assets[*map].bytes);
   if (file && !file->empty() && *file != base_name(a.logical)) return std::nullopt;
-  return it->second;
+  return map;
 }
 
 // `fetch` makes a map asset's bytes whole in memory (scan::Payloads::fetch).
 void find_input_map(Job& job, const Asset& a, const std::vector<Asset>& assets,
-                    const std::map<std::string_view, size_t>& by_logical, const Options& options,
+                    const scan::LogicalIndex& by_logical, const Options& options,
                     Diagnostics& diags, const std::function<void(size_t)>& fetch) {
   auto comment = find_map_comment(a.bytes, a.kind);
   if (!comment) {
@@ -97,16 +98,16 @@ void find_input_map(Job& job, const Asset& a, const std::vector<Asset>& assets,
   }
   auto path = resolve_map_url(comment->url, a.logical, options.base);
   if (!path) return;  // remote or data: URL in another form: nothing to compose with
-  auto it = by_logical.find(*path);
-  if (it == by_logical.end() || assets[it->second].kind != FileKind::SourceMap) {
+  auto map = by_logical.find(*path);
+  if (!map || assets[*map].kind != FileKind::SourceMap) {
     diags.warning(a.logical, fmt::format("its sourceMappingURL names {}, which is not a .map in "
                                          "the input; its new map stops at this file",
                                          util::printable(*path)));
     return;
   }
-  fetch(it->second);
-  job.input_map = &assets[it->second].bytes;
-  job.input_map_asset = it->second;
+  fetch(*map);
+  job.input_map = &assets[*map].bytes;
+  job.input_map_asset = *map;
   job.input_map_dir = folder_of(*path);
   job.input_map_name = *path;
 }
@@ -352,7 +353,7 @@ namespace {
 class Chunk {
  public:
   Chunk(std::vector<Asset>& assets, const Options& options, Diagnostics& diags,
-        cache::Cache* cache, const std::map<std::string_view, size_t>& by_logical,
+        cache::Cache* cache, const scan::LogicalIndex& by_logical,
         std::optional<ToolSetup>& js_tool, std::optional<ToolSetup>& css_tool)
       : assets_(assets),
         options_(options),
@@ -454,7 +455,7 @@ class Chunk {
   const Options& options_;
   Diagnostics& diags_;
   cache::Cache* cache_;
-  const std::map<std::string_view, size_t>& by_logical_;
+  const scan::LogicalIndex& by_logical_;
   std::optional<ToolSetup>& js_tool_;
   std::optional<ToolSetup>& css_tool_;
   std::vector<Job> js_, css_;
@@ -467,8 +468,7 @@ void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& dia
   if (!options.minify) return;
   scan::Payloads in_memory;
   scan::Payloads& store = payloads ? *payloads : in_memory;
-  std::map<std::string_view, size_t> by_logical;
-  for (size_t i = 0; i < assets.size(); ++i) by_logical.emplace(assets[i].logical, i);
+  scan::LogicalIndex by_logical(assets);
   std::vector<size_t> todo;
   for (size_t i = 0; i < assets.size(); ++i) {
     if (should_minify(assets[i], options) && (!only || (*only)[i])) todo.push_back(i);
@@ -479,8 +479,8 @@ void minify(std::vector<Asset>& assets, const Options& options, Diagnostics& dia
   // usual pairing; which map it has is known only once it is read).
   auto size_of = [&](size_t i) {
     uint64_t n = assets[i].input_size;
-    if (auto it = by_logical.find(assets[i].logical + ".map"); it != by_logical.end()) {
-      n += assets[it->second].input_size;
+    if (auto map = by_logical.find(assets[i].logical + ".map")) {
+      n += assets[*map].input_size;
     }
     return n;
   };

@@ -113,15 +113,28 @@ void DigestStream::update(std::string_view piece) {
   if (impl_->sha512) EVP_DigestUpdate(impl_->sha512, piece.data(), piece.size());
 }
 
-std::string DigestStream::sri_sha384() { return "sha384-" + base64(finish_digest(impl_->sha384)); }
+namespace {
+Sha384 to_sha384(const std::string& raw) {
+  Sha384 out{};
+  if (raw.size() != out.size()) throw std::runtime_error("SHA-384 gave a digest of another size (OpenSSL)");
+  std::copy(raw.begin(), raw.end(), out.begin());
+  return out;
+}
+}  // namespace
+
+Sha384 DigestStream::sha384() { return to_sha384(finish_digest(impl_->sha384)); }
 
 std::string DigestStream::sha512_base64() {
   return impl_->sha512 ? base64(finish_digest(impl_->sha512)) : std::string();
 }
 
-std::string sri_sha384(std::string_view bytes) {
-  return "sha384-" + base64(digest(bytes, EVP_sha384(), "SHA-384"));
+Sha384 sha384(std::string_view bytes) { return to_sha384(digest(bytes, EVP_sha384(), "SHA-384")); }
+
+std::string sri_of(const Sha384& d) {
+  return "sha384-" + base64(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
 }
+
+std::string sri_sha384(std::string_view bytes) { return sri_of(sha384(bytes)); }
 
 std::string sri_digest(std::string_view bytes, std::string_view algorithm) {
   if (algorithm == "sha384") return sri_sha384(bytes);

@@ -1,6 +1,7 @@
 // Content hashes: XXH3-128 for names, SHA-384 for Subresource Integrity.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -32,8 +33,11 @@ class NameHasher {
 
 std::string name_hash(std::string_view bytes, size_t hex_chars = 10);
 
+using Sha384 = std::array<unsigned char, 48>;
+Sha384 sha384(std::string_view bytes);
 // "sha384-<base64>"
 std::string sri_sha384(std::string_view bytes);
+std::string sri_of(const Sha384& digest);
 
 // "<algorithm>-<base64>" for the Subresource Integrity algorithms sha256,
 // sha384 and sha512; "" for any other name.
@@ -49,7 +53,7 @@ class DigestStream {
   DigestStream(const DigestStream&) = delete;
   DigestStream& operator=(const DigestStream&) = delete;
   void update(std::string_view piece);
-  std::string sri_sha384();    // as util::sri_sha384 of the whole; call once
+  Sha384 sha384();              // as util::sha384 of the whole; call once
   std::string sha512_base64();  // as util::sha512_base64; "" when not asked for
 
  private:

@@ -635,8 +635,9 @@ class Verifier {
       }
       auto encodings = [&](const std::string& file) {
         std::vector<Encoding> out;
-        if (in_tree(file + ".br")) out.push_back({"br", ".br", ""});
-        if (in_tree(file + ".gz")) out.push_back({"gzip", ".gz", ""});
+        for (auto c : {Encoding::Codec::Brotli, Encoding::Codec::Gzip}) {
+          if (in_tree(file + Encoding::suffix_of(c))) out.push_back({c, "", 0});
+        }
         return out;
       };
       a.encodings = encodings(a.output);
