@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "assetpipe/error.h"
+#include "util/file.h"
 
 namespace assetpipe::scan {
 
@@ -32,7 +33,8 @@ std::optional<size_t> LogicalIndex::find(std::string_view logical) const {
 
 size_t LogicalIndex::at(std::string_view logical) const {
   if (auto i = find(logical)) return *i;
-  throw Error(fmt::format("internal error: no file named {} in the build (please report this)", logical));
+  throw Error(fmt::format("internal error: no file named {} in the build (please report this)",
+                          util::printable(logical)));
 }
 
 }  // namespace assetpipe::scan
