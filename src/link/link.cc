@@ -483,8 +483,7 @@ class Linker::Impl {
     for (size_t m : members) {
       if (!assets_[m].streamed) payloads_.fetch(m);
       auto& notes = assets_[m].notes;
-      notes.insert(notes.end(), std::make_move_iterator(pending_notes_[m].begin()),
-                   std::make_move_iterator(pending_notes_[m].end()));
+      for (auto& n : pending_notes_[m]) notes.push_back(std::move(n));
       pending_notes_[m].clear();
     }
     decide_renames(members);
@@ -508,7 +507,7 @@ class Linker::Impl {
         for (size_t m : renamed) {
           Rendered r = render(m);
           if (cycle) add_member(hasher, assets_[m].logical);
-          add_content(hasher, NamedContent{r.bytes, &assets_[m].variants, &r.source_map});
+          add_content(hasher, NamedContent{r.bytes, &assets_[m].variants.vec(), &r.source_map});
         }
         hash = hasher.hex(10);
       }
@@ -794,7 +793,7 @@ class Linker::Impl {
         }
         imports.insert(assets_[l.named].logical);
       }
-      assets_[i].imports.assign(imports.begin(), imports.end());
+      assets_[i].imports = std::vector<std::string>(imports.begin(), imports.end());
     }
   }
 };

@@ -61,7 +61,7 @@ std::string content_hash(const NamedContent& content) {
 }
 
 std::string content_hash(const Asset& asset) {
-  return content_hash(NamedContent{asset.bytes, &asset.variants, &asset.source_map});
+  return content_hash(NamedContent{asset.bytes, &asset.variants.vec(), &asset.source_map});
 }
 
 }  // namespace assetpipe::link
