@@ -116,7 +116,7 @@ struct Asset {
   // stage (composed with the input's own map) or taken over by the link stage
   // from a standalone input .map. Emitted as `<output>.map`; the link stage
   // adds the sourceMappingURL comment to `bytes` and sets the map's `file`.
-  std::optional<std::string> source_map;
+  RareOptional<std::string> source_map;
   // For an input .map whose content now lives in another asset's
   // `source_map`: that asset's logical path. Such a map is not emitted on its
   // own; the manifest lists it at its owner's `<output>.map`.

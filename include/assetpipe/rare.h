@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -129,6 +130,63 @@ class RareString : public Rare<std::string> {
   size_t length() const { return size(); }
 
   friend bool operator==(const RareString& a, std::string_view b) { return a.str() == b; }
+};
+
+// An optional value held out of line: 8 bytes where std::optional<std::string>
+// takes 40. Unlike Rare, an empty value is a value (has_value()).
+template <class T>
+class RareOptional {
+ public:
+  RareOptional() = default;
+  RareOptional(std::nullopt_t) {}                            // NOLINT: as std::optional
+  RareOptional(T v) : p_(std::make_unique<T>(std::move(v))) {}  // NOLINT
+  RareOptional(const std::optional<T>& v) : p_(v ? std::make_unique<T>(*v) : nullptr) {}  // NOLINT
+  RareOptional(const RareOptional& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+  RareOptional(RareOptional&&) noexcept = default;
+  RareOptional& operator=(const RareOptional& o) {
+    if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
+    return *this;
+  }
+  RareOptional& operator=(RareOptional&&) noexcept = default;
+  RareOptional& operator=(std::nullopt_t) {
+    p_.reset();
+    return *this;
+  }
+  RareOptional& operator=(T v) {
+    if (p_) {
+      *p_ = std::move(v);
+    } else {
+      p_ = std::make_unique<T>(std::move(v));
+    }
+    return *this;
+  }
+  RareOptional& operator=(const char* s) { return *this = T(s); }  // for T = std::string
+  RareOptional& operator=(std::optional<T> v) {
+    if (v) return *this = std::move(*v);
+    return *this = std::nullopt;
+  }
+
+  bool has_value() const { return p_ != nullptr; }
+  explicit operator bool() const { return p_ != nullptr; }
+  T& operator*() { return *p_; }
+  const T& operator*() const { return *p_; }
+  T* operator->() { return p_.get(); }
+  const T* operator->() const { return p_.get(); }
+  T& value() { return *p_; }
+  const T& value() const { return *p_; }
+  template <class... A>
+  T& emplace(A&&... a) {
+    p_ = std::make_unique<T>(std::forward<A>(a)...);
+    return *p_;
+  }
+  void reset() { p_.reset(); }
+
+  friend bool operator==(const RareOptional& a, const RareOptional& b) {
+    return a.p_ ? (b.p_ && *a.p_ == *b.p_) : !b.p_;
+  }
+
+ private:
+  std::unique_ptr<T> p_;
 };
 
 }  // namespace assetpipe

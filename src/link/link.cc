@@ -507,7 +507,8 @@ class Linker::Impl {
         for (size_t m : renamed) {
           Rendered r = render(m);
           if (cycle) add_member(hasher, assets_[m].logical);
-          add_content(hasher, NamedContent{r.bytes, &assets_[m].variants.vec(), &r.source_map});
+          add_content(hasher, NamedContent{r.bytes, &assets_[m].variants.vec(),
+                                           r.source_map ? &*r.source_map : nullptr});
         }
         hash = hasher.hex(10);
       }
@@ -704,7 +705,7 @@ class Linker::Impl {
 
   Rendered render(size_t m) {
     const Asset& a = assets_[m];
-    Rendered r{a.bytes, a.source_map};
+    Rendered r{a.bytes, a.source_map ? std::optional<std::string>(*a.source_map) : std::nullopt};
     std::vector<Edit> edits = edits_of(m);
     r.edits = edits.size();
     if (std::vector<Edit> more = image_set_edits(m); !more.empty()) {
