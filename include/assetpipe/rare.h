@@ -19,18 +19,36 @@
 
 namespace assetpipe {
 
+namespace detail {
+
+// A value on the heap that copies as a value: the storage of the holders below.
 template <class T>
-class Rare {
+class Boxed {
  public:
-  Rare() = default;
-  Rare(T v) { *this = std::move(v); }  // NOLINT: implicit, as the field it replaces
-  Rare(const Rare& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
-  Rare(Rare&&) noexcept = default;
-  Rare& operator=(const Rare& o) {
+  Boxed() = default;
+  Boxed(const Boxed& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+  Boxed(Boxed&&) noexcept = default;
+  Boxed& operator=(const Boxed& o) {
     if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
     return *this;
   }
-  Rare& operator=(Rare&&) noexcept = default;
+  Boxed& operator=(Boxed&&) noexcept = default;
+  ~Boxed() = default;
+
+ protected:
+  std::unique_ptr<T> p_;
+};
+
+}  // namespace detail
+
+template <class T>
+class Rare : public detail::Boxed<T> {
+ protected:
+  using detail::Boxed<T>::p_;
+
+ public:
+  Rare() = default;
+  Rare(T v) { *this = std::move(v); }  // NOLINT: implicit, as the field it replaces
   Rare& operator=(T v) {
     if (v.empty()) {
       p_.reset();
@@ -62,7 +80,6 @@ class Rare {
     static const T e{};
     return e;
   }
-  std::unique_ptr<T> p_;
 };
 
 // A vector field most records leave empty.
@@ -135,19 +152,14 @@ class RareString : public Rare<std::string> {
 // An optional value held out of line: 8 bytes where std::optional<std::string>
 // takes 40. Unlike Rare, an empty value is a value (has_value()).
 template <class T>
-class RareOptional {
+class RareOptional : public detail::Boxed<T> {
+  using detail::Boxed<T>::p_;
+
  public:
   RareOptional() = default;
-  RareOptional(std::nullopt_t) {}                            // NOLINT: as std::optional
-  RareOptional(T v) : p_(std::make_unique<T>(std::move(v))) {}  // NOLINT
-  RareOptional(const std::optional<T>& v) : p_(v ? std::make_unique<T>(*v) : nullptr) {}  // NOLINT
-  RareOptional(const RareOptional& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
-  RareOptional(RareOptional&&) noexcept = default;
-  RareOptional& operator=(const RareOptional& o) {
-    if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
-    return *this;
-  }
-  RareOptional& operator=(RareOptional&&) noexcept = default;
+  RareOptional(std::nullopt_t) {}                      // NOLINT: as std::optional
+  RareOptional(T v) { *this = std::move(v); }          // NOLINT
+  RareOptional(const std::optional<T>& v) { *this = v; }  // NOLINT
   RareOptional& operator=(std::nullopt_t) {
     p_.reset();
     return *this;
@@ -184,9 +196,6 @@ class RareOptional {
   friend bool operator==(const RareOptional& a, const RareOptional& b) {
     return a.p_ ? (b.p_ && *a.p_ == *b.p_) : !b.p_;
   }
-
- private:
-  std::unique_ptr<T> p_;
 };
 
 }  // namespace assetpipe

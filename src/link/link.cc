@@ -157,13 +157,13 @@ class Linker::Impl {
   bool report_progress_;
   std::string public_url_;
   scan::LogicalIndex by_logical_;
-  std::vector<std::vector<Link>> links_;
+  std::vector<RareVector<Link>> links_;  // per asset (most files have none)
   std::vector<std::vector<DecodedText>> names_;  // per asset: ScanResult::names
   std::vector<std::vector<std::string>> unresolved_root_;  // per asset: "/x/y" not in the input
   std::vector<char> renamed_;       // per asset (char: written from several threads)
   // Notes for a file's record, added when it is named (its image task may
   // still be filling in its notes while prepare() runs).
-  std::vector<std::vector<std::string>> pending_notes_;
+  std::vector<RareVector<std::string>> pending_notes_;
   std::vector<char> map_appended_;  // the map came from transform: append a comment
   // What pages need of a file's final bytes (html_enhance), taken when it is
   // named: afterwards its bytes may be written and freed by another task.
