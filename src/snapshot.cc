@@ -214,7 +214,7 @@ std::optional<std::vector<Asset>> unpack_assets(std::string_view packed) {
     a.output = r.str();
     a.digest = get_digest(r);
     Digest map = get_digest(r);
-    if (a.source_map) a.map_digest = std::make_shared<const Digest>(std::move(map));
+    if (a.source_map) a.map_digest = std::move(map);
     a.notes = get_strings(r);
     if (!r.ok()) return std::nullopt;
   }

@@ -134,8 +134,8 @@ struct Asset {
   std::string output;
   Digest digest;      // of the final bytes (emit::seal)
   // Of the final source map, when there is one (a pointer: most files have
-  // none, and a Digest is 88 bytes). Read through map_digest_of().
-  std::shared_ptr<const Digest> map_digest;
+  // none, and a Digest is 64 bytes). Read through map_digest_of().
+  RareOptional<Digest> map_digest;
   // Transform notes shown with -v ("minified 1234 -> 567").
   RareVector<std::string> notes;
 };

@@ -129,7 +129,7 @@ class RareString : public Rare<std::string> {
  public:
   using Rare::Rare;
   using Rare::operator=;
-  RareString(const char* s) : Rare(std::string(s)) {}  // NOLINT: implicit, as std::string
+  RareString(const char* s) : Rare(std::string(s)) {}       // NOLINT: implicit, as std::string
   RareString(std::string_view s) : Rare(std::string(s)) {}  // NOLINT
   RareString& operator=(const char* s) {
     Rare::operator=(std::string(s));
@@ -157,8 +157,8 @@ class RareOptional : public detail::Boxed<T> {
 
  public:
   RareOptional() = default;
-  RareOptional(std::nullopt_t) {}                      // NOLINT: as std::optional
-  RareOptional(T v) { *this = std::move(v); }          // NOLINT
+  RareOptional(std::nullopt_t) {}                         // NOLINT: as std::optional
+  RareOptional(T v) { *this = std::move(v); }             // NOLINT
   RareOptional(const std::optional<T>& v) { *this = v; }  // NOLINT
   RareOptional& operator=(std::nullopt_t) {
     p_.reset();
