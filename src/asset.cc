@@ -6,7 +6,7 @@
 namespace assetpipe {
 
 std::filesystem::path source_file(const Asset& a, const std::filesystem::path& input) {
-  if (!a.source_path.empty()) return a.source_path;
+  if (!a.source_path.empty()) return a.source_path.str();
   return input / a.logical;
 }
 

@@ -192,7 +192,7 @@ std::optional<std::vector<Asset>> unpack_assets(std::string_view packed) {
     a.streamed_hash = r.str();
     if (r.u64() != 0) a.source_map.emplace();  // the text was never kept
     a.map_of = r.str();
-    a.variants.resize(r.count(40));
+    a.variants = std::vector<ImageVariant>(r.count(40));
     for (auto& v : a.variants) {
       v.format = r.str();
       v.width = static_cast<int>(r.u64());
@@ -203,7 +203,7 @@ std::optional<std::vector<Asset>> unpack_assets(std::string_view packed) {
     a.encodings = get_encodings(r);
     a.source_map_encodings = get_encodings(r);
     a.imports = get_strings(r);
-    a.preloads.resize(r.count(40));
+    a.preloads = std::vector<Preload>(r.count(40));
     for (auto& p : a.preloads) {
       p.file = r.str();
       p.href = r.str();
@@ -214,7 +214,7 @@ std::optional<std::vector<Asset>> unpack_assets(std::string_view packed) {
     a.output = r.str();
     a.digest = get_digest(r);
     Digest map = get_digest(r);
-    if (a.source_map) a.map_digest = std::make_shared<const Digest>(std::move(map));
+    if (a.source_map) a.map_digest = std::move(map);
     a.notes = get_strings(r);
     if (!r.ok()) return std::nullopt;
   }
@@ -265,7 +265,7 @@ std::optional<std::string> key(const Options& options, const std::vector<Asset>&
   tool_fields(k, options);
   for (size_t i = 0; i < walked.size(); ++i) {
     const Asset& a = walked[i];
-    k.add("file", a.logical).add("source", a.source_path).add("mtime", a.mtime);
+    k.add("file", a.logical).add("source", a.source_path.str()).add("mtime", a.mtime);
     k.add("size", static_cast<int64_t>(sizes[i]));
     k.add("xxh3", std::string_view(reinterpret_cast<const char*>(&hashes[i]), sizeof hashes[i]));
   }

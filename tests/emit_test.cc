@@ -13,7 +13,7 @@ Asset image_with_everything() {
   a.output = "img/a.0123456789.jpg";
   a.digest.size = 100;
   a.source_map = "";
-  a.map_digest = std::make_shared<const Digest>(Digest{7, {}, ""});
+  a.map_digest = Digest{7, {}, ""};
   a.source_map_encodings = {{Encoding::Codec::Gzip, "", 3}};
   a.variants = {{"webp", "", 1, 1, "", 40}, {"avif", "", 0, 0, "larger than original", 0}};
   a.encodings = {{Encoding::Codec::Brotli, "", 20}, {Encoding::Codec::Gzip, "", 30}};

@@ -24,7 +24,7 @@ std::vector<Asset> site() {
   assets[0].output = "js/app.0123456789.js";
   assets[0].kind = FileKind::Js;
   assets[0].source_map = "";
-  assets[0].map_digest = std::make_shared<const assetpipe::Digest>(assetpipe::Digest{12, assetpipe::util::sha384("the map"), ""});
+  assets[0].map_digest = assetpipe::Digest{12, assetpipe::util::sha384("the map"), ""};
   assets[0].source_map_encodings = {{Encoding::Codec::Brotli, "", 5}};
   assets[0].encodings = {{Encoding::Codec::Brotli, "", 40}, {Encoding::Codec::Gzip, "", 50}};
   assets[0].imports = {"css/a.css", "img/\xc3\xa9t\xc3\xa9.jpg"};

@@ -251,7 +251,7 @@ TEST(Snapshot, RecordsRoundTrip) {
   a.preloads = {{"f.woff2", "/f.woff2", "font", "font/woff2", "sha384-x"}};
   a.output = "img/a.0123456789.jpg";
   a.digest = {1234, util::sha384("abc"), "sha512-def"};
-  a.map_digest = std::make_shared<const Digest>(Digest{55, util::sha384("map"), ""});
+  a.map_digest = Digest{55, util::sha384("map"), ""};
   a.notes = {"kept as is", "second note"};
   Asset b;
   b.logical = "robots.txt";

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "assetpipe/rare.h"
+
 namespace assetpipe {
 
 enum class FileKind {
@@ -44,7 +46,7 @@ struct ImageVariant {
 struct Encoding {
   enum class Codec : uint8_t { Brotli, Gzip };
   Codec codec = Codec::Brotli;
-  std::string bytes;  // freed once written (see Asset)
+  RareString bytes;  // freed once written (see Asset)
   uint64_t size = 0;  // bytes.size(), kept after the bytes are freed
 
   // The one place for a codec's names: the manifest's and Content-Encoding's
@@ -71,7 +73,7 @@ struct Digest {
   uint64_t size = 0;
   // Raw SHA-384 (48 bytes in the record, where the SRI text took 32 + 80).
   std::array<unsigned char, 48> sha384{};
-  std::string sha512;  // base64 SHA-512, only when a manifest format needs it (phoenix)
+  RareString sha512;  // base64 SHA-512, only when a manifest format needs it (phoenix)
   // "sha384-<base64>" (Subresource Integrity), as the manifests write it.
   std::string integrity() const;
 };
@@ -95,7 +97,7 @@ struct Asset {
   // Path to read from when it is not <input>/<logical>: a symbolic link's
   // resolved target (inside the input root). Empty for every other file,
   // which saves a copy of the path per file; read through source_file().
-  std::string source_path;
+  RareString source_path;
   FileKind kind = FileKind::Other;
   bool entry = false;          // keeps its name (HTML, robots.txt, ...)
   bool fingerprinted = false;  // a bundler already put a content hash in its name
@@ -105,7 +107,7 @@ struct Asset {
   bool streamed = false;
   int64_t mtime = 0;           // seconds since the epoch, written to every output file
   uint64_t input_size = 0;     // bytes as read from the input (set when they are read)
-  std::string streamed_hash;  // of a streamed file: its name's content hash
+  RareString streamed_hash;  // of a streamed file: its name's content hash
 
   // Current bytes: original after scan, transformed after transform, final after link.
   std::string bytes;
@@ -114,26 +116,28 @@ struct Asset {
   // stage (composed with the input's own map) or taken over by the link stage
   // from a standalone input .map. Emitted as `<output>.map`; the link stage
   // adds the sourceMappingURL comment to `bytes` and sets the map's `file`.
-  std::optional<std::string> source_map;
+  RareOptional<std::string> source_map;
   // For an input .map whose content now lives in another asset's
   // `source_map`: that asset's logical path. Such a map is not emitted on its
   // own; the manifest lists it at its owner's `<output>.map`.
-  std::string map_of;
+  RareString map_of;
 
-  std::vector<ImageVariant> variants;          // image stage
-  std::vector<Encoding> encodings;             // emit stage (precompression)
-  std::vector<Encoding> source_map_encodings;  // of `source_map`: <output>.map.br / .gz
-  std::vector<std::string> imports;            // logical paths this asset references (link stage)
-  std::vector<Preload> preloads;               // --preload, an HTML page (link stage)
+  // The fields most files leave empty are held out of line (rare.h): 8 bytes
+  // each in the record.
+  RareVector<ImageVariant> variants;          // image stage
+  RareVector<Encoding> encodings;             // emit stage (precompression)
+  RareVector<Encoding> source_map_encodings;  // of `source_map`: <output>.map.br / .gz
+  RareVector<std::string> imports;            // logical paths this asset references (link stage)
+  RareVector<Preload> preloads;               // --preload, an HTML page (link stage)
 
   // Output-relative path with '/' separators, set by the link stage.
   std::string output;
   Digest digest;      // of the final bytes (emit::seal)
   // Of the final source map, when there is one (a pointer: most files have
-  // none, and a Digest is 88 bytes). Read through map_digest_of().
-  std::shared_ptr<const Digest> map_digest;
+  // none, and a Digest is 64 bytes). Read through map_digest_of().
+  RareOptional<Digest> map_digest;
   // Transform notes shown with -v ("minified 1234 -> 567").
-  std::vector<std::string> notes;
+  RareVector<std::string> notes;
 };
 
 }  // namespace assetpipe

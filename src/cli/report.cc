@@ -209,7 +209,7 @@ util::Result<util::Ok> Printer::summary(const BuildResult& r,
   std::FILE* text = json_to_stdout ? stderr : stdout;
   if (options_.verbosity == Verbosity::Verbose) {
     for (const auto& a : r.assets) {
-      std::string fate = !a.map_of.empty()       ? "merged into the map of " + a.map_of
+      std::string fate = !a.map_of.empty()       ? "merged into the map of " + a.map_of.str()
                          : a.output == a.logical ? "kept name"
                                                  : "-> " + a.output;
       std::string extra;

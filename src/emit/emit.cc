@@ -15,6 +15,8 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
@@ -162,7 +164,55 @@ struct Staging::Impl {
     const Asset* asset;
     OutputPart part;
   };
-  std::unordered_multimap<size_t, Claim> claims;
+  // By the hash of the path, in one open-addressing table (linear probing, at
+  // most 7/8 full): 24 bytes a slot, where a node of an unordered_multimap
+  // and its bucket took about 56 a claim (a 16x tree claims 289,000 paths).
+  // Equal hashes sit in consecutive probes.
+  class ClaimTable {
+   public:
+    // Calls f(claim) for each claim with this hash until f returns true.
+    template <class F>
+    const Claim* find_if(size_t hash, F&& f) const {
+      if (slots_.empty()) return nullptr;
+      for (size_t k = hash & mask(); slots_[k].claim.asset; k = (k + 1) & mask()) {
+        if (slots_[k].hash == hash && f(slots_[k].claim)) return &slots_[k].claim;
+      }
+      return nullptr;
+    }
+    void insert(size_t hash, Claim c) {
+      if ((size_ + 1) * 8 > slots_.size() * 7) grow();
+      place(hash, c);
+      ++size_;
+    }
+    size_t size() const { return size_; }
+    template <class F>
+    void for_each(F&& f) const {
+      for (const Slot& s : slots_) {
+        if (s.claim.asset) f(s.claim);
+      }
+    }
+
+   private:
+    struct Slot {
+      size_t hash = 0;
+      Claim claim{nullptr, {}};  // asset nullptr: free
+    };
+    size_t mask() const { return slots_.size() - 1; }
+    void place(size_t hash, Claim c) {
+      size_t k = hash & mask();
+      while (slots_[k].claim.asset) k = (k + 1) & mask();
+      slots_[k] = {hash, c};
+    }
+    void grow() {
+      std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(std::max<size_t>(64, slots_.size() * 2)));
+      for (const Slot& s : old) {
+        if (s.claim.asset) place(s.hash, s.claim);
+      }
+    }
+    std::vector<Slot> slots_;  // a power of two long
+    size_t size_ = 0;
+  };
+  ClaimTable claims;
   std::vector<std::string> linked_in;  // a snapshot's files (link_in), write_streamed's
   EmitStats stats;
 
@@ -177,18 +227,14 @@ struct Staging::Impl {
 
   // The claim of `path`, if any. Under the mutex.
   const Claim* find(const std::string& path, size_t hash) const {
-    auto [begin, end] = claims.equal_range(hash);
-    for (auto it = begin; it != end; ++it) {
-      if (path_of(it->second) == path) return &it->second;
-    }
-    return nullptr;
+    return claims.find_if(hash, [&](const Claim& c) { return path_of(c) == path; });
   }
 
   // Claims `path` unless it is claimed; whether it was free. Under the mutex.
   bool try_claim(const std::string& path, Claim c) {
     size_t h = hash_of(path);
     if (find(path, h)) return false;
-    claims.emplace(h, c);
+    claims.insert(h, c);
     return true;
   }
 
@@ -200,7 +246,7 @@ struct Staging::Impl {
     size_t h = hash_of(path);
     const Claim* taken = find(path, h);
     if (!taken) {
-      claims.emplace(h, c);
+      claims.insert(h, c);
       return;
     }
     if (part.kind == Kind::Own && taken->part.kind == Kind::Own) {
@@ -377,7 +423,7 @@ std::vector<std::string> Staging::claimed() const {
   std::lock_guard lock(impl_->mutex);
   std::vector<std::string> out(impl_->linked_in.begin(), impl_->linked_in.end());
   out.reserve(out.size() + impl_->claims.size());
-  for (const auto& [hash, claim] : impl_->claims) out.push_back(Impl::path_of(claim));
+  impl_->claims.for_each([&](const Impl::Claim& c) { out.push_back(Impl::path_of(c)); });
   std::sort(out.begin(), out.end());  // each path is claimed once
   return out;
 }

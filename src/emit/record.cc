@@ -76,7 +76,7 @@ util::Result<util::Ok> hash_streamed(Asset& a, const Options& options) {
 void seal(Asset& a, const Options& options) {
   bool sha512 = wants_sha512(options);
   if (!a.streamed) a.digest = digest_of(a.bytes, sha512);
-  if (a.source_map) a.map_digest = std::make_shared<const Digest>(digest_of(*a.source_map, sha512));
+  if (a.source_map) a.map_digest = digest_of(*a.source_map, sha512);
   for (auto& v : a.variants) v.size = v.bytes.size();
 }
 

@@ -157,13 +157,13 @@ class Linker::Impl {
   bool report_progress_;
   std::string public_url_;
   scan::LogicalIndex by_logical_;
-  std::vector<std::vector<Link>> links_;
+  std::vector<RareVector<Link>> links_;  // per asset (most files have none)
   std::vector<std::vector<DecodedText>> names_;  // per asset: ScanResult::names
   std::vector<std::vector<std::string>> unresolved_root_;  // per asset: "/x/y" not in the input
   std::vector<char> renamed_;       // per asset (char: written from several threads)
   // Notes for a file's record, added when it is named (its image task may
   // still be filling in its notes while prepare() runs).
-  std::vector<std::vector<std::string>> pending_notes_;
+  std::vector<RareVector<std::string>> pending_notes_;
   std::vector<char> map_appended_;  // the map came from transform: append a comment
   // What pages need of a file's final bytes (html_enhance), taken when it is
   // named: afterwards its bytes may be written and freed by another task.
@@ -483,8 +483,7 @@ class Linker::Impl {
     for (size_t m : members) {
       if (!assets_[m].streamed) payloads_.fetch(m);
       auto& notes = assets_[m].notes;
-      notes.insert(notes.end(), std::make_move_iterator(pending_notes_[m].begin()),
-                   std::make_move_iterator(pending_notes_[m].end()));
+      for (auto& n : pending_notes_[m]) notes.push_back(std::move(n));
       pending_notes_[m].clear();
     }
     decide_renames(members);
@@ -508,7 +507,8 @@ class Linker::Impl {
         for (size_t m : renamed) {
           Rendered r = render(m);
           if (cycle) add_member(hasher, assets_[m].logical);
-          add_content(hasher, NamedContent{r.bytes, &assets_[m].variants, &r.source_map});
+          add_content(hasher, NamedContent{r.bytes, &assets_[m].variants.vec(),
+                                           r.source_map ? &*r.source_map : nullptr});
         }
         hash = hasher.hex(10);
       }
@@ -705,7 +705,7 @@ class Linker::Impl {
 
   Rendered render(size_t m) {
     const Asset& a = assets_[m];
-    Rendered r{a.bytes, a.source_map};
+    Rendered r{a.bytes, a.source_map ? std::optional<std::string>(*a.source_map) : std::nullopt};
     std::vector<Edit> edits = edits_of(m);
     r.edits = edits.size();
     if (std::vector<Edit> more = image_set_edits(m); !more.empty()) {
@@ -794,7 +794,7 @@ class Linker::Impl {
         }
         imports.insert(assets_[l.named].logical);
       }
-      assets_[i].imports.assign(imports.begin(), imports.end());
+      assets_[i].imports = std::vector<std::string>(imports.begin(), imports.end());
     }
   }
 };

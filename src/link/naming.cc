@@ -31,9 +31,9 @@ void add_content(util::NameHasher& h, const NamedContent& c) {
       h.add(v->bytes);
     }
   }
-  if (c.source_map && c.source_map->has_value()) {
+  if (c.source_map) {
     h.add("map");
-    h.add(**c.source_map);
+    h.add(*c.source_map);
   }
 }
 
@@ -61,7 +61,8 @@ std::string content_hash(const NamedContent& content) {
 }
 
 std::string content_hash(const Asset& asset) {
-  return content_hash(NamedContent{asset.bytes, &asset.variants, &asset.source_map});
+  return content_hash(NamedContent{asset.bytes, &asset.variants.vec(),
+                                   asset.source_map ? &*asset.source_map : nullptr});
 }
 
 }  // namespace assetpipe::link

@@ -32,7 +32,7 @@ inline constexpr std::string_view kHashPlaceholder = "0000000000";
 struct NamedContent {
   std::string_view bytes;
   const std::vector<ImageVariant>* variants = nullptr;
-  const std::optional<std::string>* source_map = nullptr;
+  const std::string* source_map = nullptr;  // nullptr: the file has no map
 };
 
 void add_content(util::NameHasher& hasher, const NamedContent& content);

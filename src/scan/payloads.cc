@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -26,6 +27,21 @@ namespace {
 struct Span {
   uint64_t offset = 0;
   uint64_t size = 0;
+};
+
+// A piece of the spill file, or none: 16 bytes where std::optional<Span> took
+// 24 (a slot is kept for every file of the build).
+class MaybeSpan {
+ public:
+  MaybeSpan() = default;
+  MaybeSpan(Span s) : s_(s) {}  // NOLINT: as std::optional
+  explicit operator bool() const { return s_.offset != kNone; }
+  const Span& operator*() const { return s_; }
+  void reset() { s_ = Span{kNone, 0}; }
+
+ private:
+  static constexpr uint64_t kNone = ~uint64_t{0};
+  Span s_{kNone, 0};
 };
 
 // To tell on park() whether a piece changed since fetch(): its size and a
@@ -115,10 +131,10 @@ struct Payloads::Impl {
   enum class State : uint8_t { Unread, Parked, Fetched, Released };
   struct Slot {
     State state = State::Unread;
-    std::optional<Span> bytes;  // nullopt: the input file's bytes
-    Fingerprint input;          // of the input file, as first read
-    std::optional<Span> map;    // the map's text (nullopt: none, or empty)
-    std::vector<std::optional<Span>> variants;  // nullopt: no bytes
+    MaybeSpan bytes;              // none: the input file's bytes
+    Fingerprint input;            // of the input file, as first read
+    MaybeSpan map;                // the map's text (none: none, or empty)
+    RareVector<MaybeSpan> variants;  // none: no bytes
     // While Fetched: what fetch() gave, to tell on park() what changed. Held
     // only then (a slot is kept for every file of the build: issue 14).
     struct Fetched {
@@ -187,18 +203,22 @@ struct Payloads::Impl {
     std::unique_ptr<Slot::Fetched> fetched = std::move(s.fetched);
     Fingerprint bytes = fingerprint_of(a.bytes);
     if (bytes != fetched->bytes) {
-      s.bytes = bytes == s.input ? std::nullopt : std::optional<Span>(spill.put(a.bytes));
+      s.bytes = bytes == s.input ? MaybeSpan() : MaybeSpan(spill.put(a.bytes));
     }
     if (!a.source_map) {
       s.map.reset();
     } else if (!fetched->map || fingerprint_of(*a.source_map) != *fetched->map) {
-      s.map = a.source_map->empty() ? std::nullopt : std::optional<Span>(spill.put(*a.source_map));
+      s.map = a.source_map->empty() ? MaybeSpan() : MaybeSpan(spill.put(*a.source_map));
     }
-    s.variants.resize(a.variants.size());
+    if (s.variants.size() != a.variants.size()) {
+      std::vector<MaybeSpan> resized(a.variants.size());
+      std::copy_n(s.variants.begin(), std::min(s.variants.size(), resized.size()), resized.begin());
+      s.variants = std::move(resized);
+    }
     for (size_t k = 0; k < a.variants.size(); ++k) {
       const std::string& v = a.variants[k].bytes;
       bool same = k < fetched->variants.size() && fingerprint_of(v) == fetched->variants[k];
-      if (!same) s.variants[k] = v.empty() ? std::nullopt : std::optional<Span>(spill.put(v));
+      if (!same) s.variants[k] = v.empty() ? MaybeSpan() : MaybeSpan(spill.put(v));
     }
     release_string(a.bytes);
     if (a.source_map) release_string(*a.source_map);
@@ -230,7 +250,7 @@ void Payloads::release(size_t i) {
   Impl::Slot& s = impl_->slots[i];
   s.state = Impl::State::Released;
   s.fetched.reset();
-  std::vector<std::optional<Span>>().swap(s.variants);
+  s.variants.clear();
 }
 
 uint64_t Payloads::spilled_bytes() const { return impl_ ? impl_->spill.size() : 0; }

@@ -36,7 +36,7 @@ namespace {
 
 constexpr size_t kMaxBatch = 400;
 // Input bytes minified at a time: the files and the maps beside them.
-constexpr uint64_t kChunkBytes = uint64_t{8} << 20;
+constexpr uint64_t kChunkBytes = uint64_t{2} << 20;
 // Input maps above this size are not parsed (README "Source maps").
 constexpr size_t kMaxInputMapBytes = size_t{256} << 20;
 

@@ -398,7 +398,7 @@ class Verifier {
       }
       Named n = named_content(logical, e, *hash);
       stats_.names++;
-      std::string got = link::content_hash(link::NamedContent{n.bytes, &n.variants, &n.map});
+      std::string got = link::content_hash(link::NamedContent{n.bytes, &n.variants, n.map ? &*n.map : nullptr});
       if (got != *hash) failed[*hash].push_back(n);
       by_hash[*hash].push_back(std::move(n));
     }
@@ -408,7 +408,7 @@ class Verifier {
       util::NameHasher h;
       for (const Named& n : by_hash[hash]) {
         link::add_member(h, n.logical);
-        link::add_content(h, link::NamedContent{n.bytes, &n.variants, &n.map});
+        link::add_content(h, link::NamedContent{n.bytes, &n.variants, n.map ? &*n.map : nullptr});
       }
       if (h.hex(10) == hash) continue;
       for (const Named& n : members) {
