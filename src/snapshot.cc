@@ -192,7 +192,7 @@ std::optional<std::vector<Asset>> unpack_assets(std::string_view packed) {
     a.streamed_hash = r.str();
     if (r.u64() != 0) a.source_map.emplace();  // the text was never kept
     a.map_of = r.str();
-    a.variants = std::vector<ImageVariant>(r.count(40));
+    a.variants.resize(r.count(40));
     for (auto& v : a.variants) {
       v.format = r.str();
       v.width = static_cast<int>(r.u64());
@@ -203,7 +203,7 @@ std::optional<std::vector<Asset>> unpack_assets(std::string_view packed) {
     a.encodings = get_encodings(r);
     a.source_map_encodings = get_encodings(r);
     a.imports = get_strings(r);
-    a.preloads = std::vector<Preload>(r.count(40));
+    a.preloads.resize(r.count(40));
     for (auto& p : a.preloads) {
       p.file = r.str();
       p.href = r.str();

@@ -36,6 +36,14 @@ class Boxed {
   ~Boxed() = default;
 
  protected:
+  // Holds `v`, reusing the allocation when there is one.
+  void assign(T v) {
+    if (p_) {
+      *p_ = std::move(v);
+    } else {
+      p_ = std::make_unique<T>(std::move(v));
+    }
+  }
   std::unique_ptr<T> p_;
 };
 
@@ -52,10 +60,8 @@ class Rare : public detail::Boxed<T> {
   Rare& operator=(T v) {
     if (v.empty()) {
       p_.reset();
-    } else if (p_) {
-      *p_ = std::move(v);
     } else {
-      p_ = std::make_unique<T>(std::move(v));
+      this->assign(std::move(v));
     }
     return *this;
   }
@@ -120,6 +126,14 @@ class RareVector : public Rare<std::vector<T>> {
   void reserve(size_t n) {
     if (n > 0) this->mut().reserve(n);
   }
+  // As std::vector::resize; resize(0) frees the vector.
+  void resize(size_t n) {
+    if (n == 0) {
+      this->clear();
+    } else {
+      this->mut().resize(n);
+    }
+  }
   // The vector, to pass where one is taken (an empty one while unset).
   const std::vector<T>& vec() const { return this->get(); }
 };
@@ -143,10 +157,12 @@ class RareString : public Rare<std::string> {
   operator std::string_view() const { return get(); }  // NOLINT
   const std::string& str() const { return get(); }
   const char* c_str() const { return get().c_str(); }
-  const char* data() const { return get().data(); }
-  size_t length() const { return size(); }
 
+  // One exact overload for each kind of operand (conversions would be ambiguous).
+  friend bool operator==(const RareString& a, const RareString& b) { return a.str() == b.str(); }
+  friend bool operator==(const RareString& a, const std::string& b) { return a.str() == b; }
   friend bool operator==(const RareString& a, std::string_view b) { return a.str() == b; }
+  friend bool operator==(const RareString& a, const char* b) { return a.str() == b; }
 };
 
 // An optional value held out of line: 8 bytes where std::optional<std::string>
@@ -165,11 +181,7 @@ class RareOptional : public detail::Boxed<T> {
     return *this;
   }
   RareOptional& operator=(T v) {
-    if (p_) {
-      *p_ = std::move(v);
-    } else {
-      p_ = std::make_unique<T>(std::move(v));
-    }
+    this->assign(std::move(v));
     return *this;
   }
   RareOptional& operator=(const char* s) { return *this = T(s); }  // for T = std::string
@@ -179,6 +191,8 @@ class RareOptional : public detail::Boxed<T> {
   }
 
   bool has_value() const { return p_ != nullptr; }
+  // The value, or nullptr when there is none.
+  const T* get_if() const { return p_.get(); }
   explicit operator bool() const { return p_ != nullptr; }
   T& operator*() { return *p_; }
   const T& operator*() const { return *p_; }

@@ -13,7 +13,6 @@
 #include <optional>
 #include <set>
 #include <string_view>
-#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -204,7 +203,8 @@ struct Staging::Impl {
       slots_[k] = {hash, c};
     }
     void grow() {
-      std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(std::max<size_t>(64, slots_.size() * 2)));
+      size_t n = std::max<size_t>(64, slots_.size() * 2);
+      std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(n));
       for (const Slot& s : old) {
         if (s.claim.asset) place(s.hash, s.claim);
       }

@@ -62,7 +62,7 @@ std::string content_hash(const NamedContent& content) {
 
 std::string content_hash(const Asset& asset) {
   return content_hash(NamedContent{asset.bytes, &asset.variants.vec(),
-                                   asset.source_map ? &*asset.source_map : nullptr});
+                                   asset.source_map.get_if()});
 }
 
 }  // namespace assetpipe::link

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -131,9 +130,9 @@ struct Payloads::Impl {
   enum class State : uint8_t { Unread, Parked, Fetched, Released };
   struct Slot {
     State state = State::Unread;
-    MaybeSpan bytes;              // none: the input file's bytes
-    Fingerprint input;            // of the input file, as first read
-    MaybeSpan map;                // the map's text (none: none, or empty)
+    MaybeSpan bytes;                 // none: the input file's bytes
+    Fingerprint input;               // of the input file, as first read
+    MaybeSpan map;                   // the map's text (none: none, or empty)
     RareVector<MaybeSpan> variants;  // none: no bytes
     // While Fetched: what fetch() gave, to tell on park() what changed. Held
     // only then (a slot is kept for every file of the build: issue 14).
@@ -210,11 +209,7 @@ struct Payloads::Impl {
     } else if (!fetched->map || fingerprint_of(*a.source_map) != *fetched->map) {
       s.map = a.source_map->empty() ? MaybeSpan() : MaybeSpan(spill.put(*a.source_map));
     }
-    if (s.variants.size() != a.variants.size()) {
-      std::vector<MaybeSpan> resized(a.variants.size());
-      std::copy_n(s.variants.begin(), std::min(s.variants.size(), resized.size()), resized.begin());
-      s.variants = std::move(resized);
-    }
+    s.variants.resize(a.variants.size());
     for (size_t k = 0; k < a.variants.size(); ++k) {
       const std::string& v = a.variants[k].bytes;
       bool same = k < fetched->variants.size() && fingerprint_of(v) == fetched->variants[k];

@@ -398,7 +398,8 @@ class Verifier {
       }
       Named n = named_content(logical, e, *hash);
       stats_.names++;
-      std::string got = link::content_hash(link::NamedContent{n.bytes, &n.variants, n.map ? &*n.map : nullptr});
+      std::string got = link::content_hash(
+          link::NamedContent{n.bytes, &n.variants, n.map ? &*n.map : nullptr});
       if (got != *hash) failed[*hash].push_back(n);
       by_hash[*hash].push_back(std::move(n));
     }
