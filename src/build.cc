@@ -484,10 +484,18 @@ BuildResult build(const Options& given, Diagnostics& diags) {
   // --- emit: what is made from the records ---
   t = Clock::now();
   staging.write_originals(result.assets);
-  emit::ExtraFiles extra = emit::nginx_conf(result.assets, options);
+  // The server snippet (a location for most files) and the manifest are
+  // written in pieces as they are made; a dry run still makes the snippet,
+  // for the names nginx cannot be given.
+  auto write_server_conf = [&](const emit::TextSink& sink) {
+    emit::write_nginx_server_conf(result.assets, options, sink);
+  };
+  if (options.dry_run) write_server_conf([](std::string_view) {});
+  else staging.write_streamed(emit::kNginxServerConf, write_server_conf);
+  emit::ExtraFiles extra = {{emit::kNginxHttpConf, emit::nginx_http_conf()}};
   extra.merge(emit::framework_manifests(result.assets, options));
   auto framework_paths = emit::framework_manifest_paths(options);
-  auto write_manifest = [&](const std::function<void(std::string_view)>& sink) {
+  auto write_manifest = [&](const emit::TextSink& sink) {
     emit::write_manifest_json(result.assets, framework_paths, sink);
   };
   if (!options.manifest_path) staging.write_streamed(".assetpipe/manifest.json", write_manifest);

@@ -463,6 +463,34 @@ TEST(NginxConf, RefusingANameStopsTheBuildAndKeepsTheOutput) {
   EXPECT_FALSE(fs::exists(dir / "out"));
 }
 
+// server.conf is written in pieces as it is made (a location for most files
+// is never held whole): a name refused after the first pieces were written
+// still leaves the previous output as it was, and a dry run refuses it too.
+TEST(NginxConf, RefusingANameMidSnippetKeepsThePreviousOutput) {
+  TempDir dir;
+  for (int i = 0; i < 50; ++i) write(dir / "in" / fmt::format("page{}.html", i), "<!doctype html>\n");
+  std::string in = (dir / "in").string(), out = (dir / "out").string();
+  RunResult first = run_assetpipe({"build", in, "-o", out});
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  std::string conf = read(dir / "out/.assetpipe/nginx/server.conf");
+  EXPECT_NE(conf.find("location = \"/page49.html\""), std::string::npos);
+  // Sorted after the 50 good pages: refused once their locations are out.
+  write(dir / "in/zz\tlast.html", "<!doctype html>\n");
+  for (bool dry : {false, true}) {
+    std::vector<std::string> args = {"build", in, "-o", out};
+    if (dry) args.push_back("--dry-run");
+    RunResult r = run_assetpipe(args);
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find("zz\\x09last.html"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(read(dir / "out/.assetpipe/nginx/server.conf"), conf);
+  EXPECT_FALSE(fs::exists(dir / "out/zz\tlast.html"));
+  for (const auto& e : fs::directory_iterator(dir.path())) {
+    std::string name = e.path().filename().string();
+    EXPECT_TRUE(name == "in" || name == "out") << "left behind: " << name;
+  }
+}
+
 TEST(NginxConf, QuotesEveryNameForNginx) {
   EXPECT_EQ(*emit::nginx_quote("/a b;{}#$x.js"), "\"/a b;{}#$x.js\"");
   EXPECT_EQ(*emit::nginx_quote("/q\"b\\s"), "\"/q\\\"b\\\\s\"");

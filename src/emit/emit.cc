@@ -401,7 +401,7 @@ bool Staging::link_in(int from_fd, const fs::path& from, const std::string& path
 
 void Staging::write_streamed(
     const std::string& path,
-    const std::function<void(const std::function<void(std::string_view)>&)>& produce) {
+    const std::function<void(const TextSink&)>& produce) {
   Impl& s = *impl_;
   if (s.staging.empty()) return;
   {

@@ -56,6 +56,8 @@ inline bool is_renamed_original(const Asset& a) { return a.map_of.empty() && a.o
 
 // Extra files written under <output>/.assetpipe/ (manifest, nginx snippets).
 using ExtraFiles = std::map<std::string, std::string>;
+// Takes a file's text in pieces, as it is made (write_streamed).
+using TextSink = std::function<void(std::string_view)>;
 
 struct EmitStats {
   size_t files = 0;
@@ -94,7 +96,7 @@ class Staging {
   // which hands its text to the sink in pieces: never whole in memory.
   // Throws Error (the output untouched) on failure. Nothing on a dry run.
   void write_streamed(const std::string& path,
-                      const std::function<void(const std::function<void(std::string_view)>&)>& produce);
+                      const std::function<void(const TextSink&)>& produce);
   // Every path claimed so far, sorted.
   std::vector<std::string> claimed() const;
   // Writes `extra`, carries the previous builds' hashed files, and replaces

@@ -26,8 +26,18 @@ std::string regex_escape(std::string_view s);
 // The URL path prefix the output is served under: "/" or "/x/y/".
 std::string url_prefix(const std::string& base);
 
-// {".assetpipe/nginx/http.conf": ..., ".assetpipe/nginx/server.conf": ...}.
+inline constexpr const char* kNginxHttpConf = ".assetpipe/nginx/http.conf";
+inline constexpr const char* kNginxServerConf = ".assetpipe/nginx/server.conf";
+
+// The text of http.conf (the same for every build).
+std::string nginx_http_conf();
+// server.conf, handed to `sink` in pieces as it is made: a site's snippet
+// has a location for most of its files and is never held whole (issue 14).
 // Throws Error naming a file whose name cannot be represented safely.
+void write_nginx_server_conf(const std::vector<Asset>& assets, const Options& options,
+                             const TextSink& sink);
+// Both snippets by path, whole ({kNginxHttpConf: ..., kNginxServerConf: ...}):
+// for `assetpipe verify` and the tests.
 ExtraFiles nginx_conf(const std::vector<Asset>& assets, const Options& options);
 
 }  // namespace assetpipe::emit
