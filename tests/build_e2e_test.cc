@@ -10,6 +10,7 @@
 #include <regex>
 #include <thread>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -315,6 +316,30 @@ TEST(BuildE2E, AnInputNamedLikeAGeneratedFileIsAnError) {
   auto ok = run_assetpipe({"build", (tmp / "in").string(), "-o", (tmp / "out").string()});
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_NE(read(tmp / "out/index.html.br"), page);
+}
+
+// The same among many files: the claims table grows many times over (three
+// paths a page) and still finds the one collision, wherever it sits.
+TEST(BuildE2E, AnInputNamedLikeAGeneratedFileIsFoundAmongManyFiles) {
+  TempDir tmp;
+  std::string page = "<!doctype html><title>x</title>";
+  for (int i = 0; i < 50; ++i) page += "<p>hello world, this is a page</p>";
+  for (int i = 0; i < 400; ++i) write(tmp / "in" / fmt::format("p{:03}.html", i), page);
+  write(tmp / "in/p217.html.gz", page);
+  auto r = run_assetpipe({"build", (tmp / "in").string(), "-o", (tmp / "out").string(),
+                          "--keep-name", "p217.html.gz"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("p217.html.gz: two outputs would be written at this path"));
+  EXPECT_FALSE(fs::exists(tmp / "out"));
+  fs::remove(tmp / "in/p217.html.gz");
+  auto ok = run_assetpipe({"build", (tmp / "in").string(), "-o", (tmp / "out").string()});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  for (int i = 0; i < 400; ++i) {
+    std::string name = fmt::format("p{:03}.html", i);
+    for (std::string suffix : {"", ".br", ".gz"}) {
+      EXPECT_TRUE(fs::exists(tmp / "out" / (name + suffix))) << name + suffix;
+    }
+  }
 }
 
 TEST(BuildE2E, KeepNameAddsEntries) {

@@ -163,50 +163,61 @@ struct Staging::Impl {
     const Asset* asset;
     OutputPart part;
   };
-  // By the hash of the path, in one open-addressing table (linear probing, at
-  // most 7/8 full): 24 bytes a slot, where a node of an unordered_multimap
-  // and its bucket took about 56 a claim (a 16x tree claims 289,000 paths).
-  // Equal hashes sit in consecutive probes.
+  // By a 32-bit hash of the path, in one open-addressing table (linear
+  // probing, at most 7/8 full): 16 bytes a slot (the record, the hash, the
+  // part packed), where a node of an unordered_multimap and its bucket took
+  // about 56 a claim (a 16x tree claims 289,000 paths). Equal hashes sit in
+  // consecutive probes; a path is compared only where the hash is equal.
   class ClaimTable {
    public:
     // Calls f(claim) for each claim with this hash until f returns true.
     template <class F>
-    const Claim* find_if(size_t hash, F&& f) const {
-      if (slots_.empty()) return nullptr;
-      for (size_t k = hash & mask(); slots_[k].claim.asset; k = (k + 1) & mask()) {
-        if (slots_[k].hash == hash && f(slots_[k].claim)) return &slots_[k].claim;
+    std::optional<Claim> find_if(uint32_t hash, F&& f) const {
+      if (slots_.empty()) return std::nullopt;
+      for (size_t k = hash & mask(); slots_[k].asset; k = (k + 1) & mask()) {
+        if (slots_[k].hash == hash && f(slots_[k].claim())) return slots_[k].claim();
       }
-      return nullptr;
+      return std::nullopt;
     }
-    void insert(size_t hash, Claim c) {
+    void insert(uint32_t hash, Claim c) {
       if ((size_ + 1) * 8 > slots_.size() * 7) grow();
-      place(hash, c);
+      place(Slot::of(hash, c));
       ++size_;
     }
     size_t size() const { return size_; }
     template <class F>
     void for_each(F&& f) const {
       for (const Slot& s : slots_) {
-        if (s.claim.asset) f(s.claim);
+        if (s.asset) f(s.claim());
       }
     }
 
    private:
     struct Slot {
-      size_t hash = 0;
-      Claim claim{nullptr, {}};  // asset nullptr: free
+      const Asset* asset = nullptr;  // nullptr: free
+      uint32_t hash = 0;
+      uint32_t part = 0;  // the kind in the top 8 bits, the index below
+      static Slot of(uint32_t hash, Claim c) {
+        // An index is into a file's encodings or variants: a handful.
+        if (c.part.index >= (1u << 24)) throw Error("internal error: output part index too large");
+        return {c.asset, hash, static_cast<uint32_t>(c.part.kind) << 24 | c.part.index};
+      }
+      Claim claim() const {
+        return {asset, {static_cast<OutputPart::Kind>(part >> 24), part & ((1u << 24) - 1)}};
+      }
     };
+    static_assert(sizeof(Slot) == 16);
     size_t mask() const { return slots_.size() - 1; }
-    void place(size_t hash, Claim c) {
-      size_t k = hash & mask();
-      while (slots_[k].claim.asset) k = (k + 1) & mask();
-      slots_[k] = {hash, c};
+    void place(Slot slot) {
+      size_t k = slot.hash & mask();
+      while (slots_[k].asset) k = (k + 1) & mask();
+      slots_[k] = slot;
     }
     void grow() {
       size_t n = std::max<size_t>(64, slots_.size() * 2);
       std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(n));
       for (const Slot& s : old) {
-        if (s.claim.asset) place(s.hash, s.claim);
+        if (s.asset) place(s);
       }
     }
     std::vector<Slot> slots_;  // a power of two long
@@ -223,16 +234,19 @@ struct Staging::Impl {
 
   static std::string path_of(const Claim& c) { return emit::path_of(*c.asset, c.part); }
 
-  static size_t hash_of(std::string_view path) { return std::hash<std::string_view>{}(path); }
+  static uint32_t hash_of(std::string_view path) {
+    size_t h = std::hash<std::string_view>{}(path);
+    return static_cast<uint32_t>(h ^ (static_cast<uint64_t>(h) >> 32));
+  }
 
   // The claim of `path`, if any. Under the mutex.
-  const Claim* find(const std::string& path, size_t hash) const {
+  std::optional<Claim> find(const std::string& path, uint32_t hash) const {
     return claims.find_if(hash, [&](const Claim& c) { return path_of(c) == path; });
   }
 
   // Claims `path` unless it is claimed; whether it was free. Under the mutex.
   bool try_claim(const std::string& path, Claim c) {
-    size_t h = hash_of(path);
+    uint32_t h = hash_of(path);
     if (find(path, h)) return false;
     claims.insert(h, c);
     return true;
@@ -243,8 +257,8 @@ struct Staging::Impl {
     Claim c{&a, part};
     std::string path = path_of(c);
     std::lock_guard lock(mutex);
-    size_t h = hash_of(path);
-    const Claim* taken = find(path, h);
+    uint32_t h = hash_of(path);
+    std::optional<Claim> taken = find(path, h);
     if (!taken) {
       claims.insert(h, c);
       return;
@@ -452,7 +466,7 @@ EmitStats Staging::commit(const ExtraFiles& extra) {
     // Asked of the claims (not a set of every path: about 130 bytes a file).
     std::unordered_set<std::string_view> linked(s.linked_in.begin(), s.linked_in.end());
     auto planned = [&](const std::string& path) {
-      return s.find(path, Impl::hash_of(path)) != nullptr || linked.count(path) > 0 ||
+      return s.find(path, Impl::hash_of(path)).has_value() || linked.count(path) > 0 ||
              extra.count(path) > 0;
     };
     Carry carry = plan_carry(output, planned, s.options, static_cast<int64_t>(std::time(nullptr)));
