@@ -350,7 +350,8 @@ void write_nginx_server_conf(const std::vector<Asset>& assets, const Options& op
       "# assetpipe's own files (manifest, these snippets) are never served.\n",
       prefix));
   std::string own = prefix + ".assetpipe";
-  out(fmt::format("location ^~ {} {{\n    return 404;\n}}\n", quoted_or_throw(own + "/", "--base")));
+  out(fmt::format("location ^~ {} {{\n    return 404;\n}}\n",
+                  quoted_or_throw(own + "/", "--base")));
   out(fmt::format("location = {} {{\n    return 404;\n}}\n", quoted_or_throw(own, "--base")));
   out("# A bundler's metadata (Vite's .vite/, asset-manifest.json): for the backend only.\n");
   out(fmt::format("location ^~ {} {{\n    return 404;\n}}\n",
