@@ -468,7 +468,9 @@ TEST(NginxConf, RefusingANameStopsTheBuildAndKeepsTheOutput) {
 // still leaves the previous output as it was, and a dry run refuses it too.
 TEST(NginxConf, RefusingANameMidSnippetKeepsThePreviousOutput) {
   TempDir dir;
-  for (int i = 0; i < 50; ++i) write(dir / "in" / fmt::format("page{}.html", i), "<!doctype html>\n");
+  for (int i = 0; i < 50; ++i) {
+    write(dir / "in" / fmt::format("page{}.html", i), "<!doctype html>\n");
+  }
   std::string in = (dir / "in").string(), out = (dir / "out").string();
   RunResult first = run_assetpipe({"build", in, "-o", out});
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;

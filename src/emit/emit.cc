@@ -199,7 +199,9 @@ struct Staging::Impl {
       uint32_t part = 0;  // the kind in the top 8 bits, the index below
       static Slot of(uint32_t hash, Claim c) {
         // An index is into a file's encodings or variants: a handful.
-        if (c.part.index >= (1u << 24)) throw Error("internal error: output part index too large");
+        if (c.part.index >= (1u << 24)) {
+          throw Error("internal error: an output part index too large (please report this)");
+        }
         return {c.asset, hash, static_cast<uint32_t>(c.part.kind) << 24 | c.part.index};
       }
       Claim claim() const {
