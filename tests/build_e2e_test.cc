@@ -299,6 +299,21 @@ TEST(BuildE2E, TwoFilesOneNameIsAnError) {
   EXPECT_FALSE(fs::exists(tmp / "o2"));
 }
 
+namespace {
+
+// Building <dir>/in into <dir>/out with the input file `kept` kept under its
+// name, where the build also makes a file of that name: an error naming the
+// path, and nothing written.
+void expect_generated_name_clash(const fs::path& dir, const std::string& kept) {
+  auto r = run_assetpipe(
+      {"build", (dir / "in").string(), "-o", (dir / "out").string(), "--keep-name", kept});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr(kept + ": two outputs would be written at this path"));
+  EXPECT_FALSE(fs::exists(dir / "out"));
+}
+
+}  // namespace
+
 // An input file named like one of the files the build makes (here the page's
 // .br, kept under its name) is an error naming the path; nothing is written.
 TEST(BuildE2E, AnInputNamedLikeAGeneratedFileIsAnError) {
@@ -307,11 +322,7 @@ TEST(BuildE2E, AnInputNamedLikeAGeneratedFileIsAnError) {
   for (int i = 0; i < 200; ++i) page += "<p>hello world, this is a page</p>";
   write(tmp / "in/index.html", page);
   write(tmp / "in/index.html.br", page);
-  auto r = run_assetpipe({"build", (tmp / "in").string(), "-o", (tmp / "out").string(),
-                          "--keep-name", "index.html.br"});
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("index.html.br: two outputs would be written at this path"));
-  EXPECT_FALSE(fs::exists(tmp / "out"));
+  expect_generated_name_clash(tmp.path(), "index.html.br");
   // Not kept under its name, it is renamed, and its name goes to the page's .br.
   auto ok = run_assetpipe({"build", (tmp / "in").string(), "-o", (tmp / "out").string()});
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
@@ -326,11 +337,7 @@ TEST(BuildE2E, AnInputNamedLikeAGeneratedFileIsFoundAmongManyFiles) {
   for (int i = 0; i < 50; ++i) page += "<p>hello world, this is a page</p>";
   for (int i = 0; i < 400; ++i) write(tmp / "in" / fmt::format("p{:03}.html", i), page);
   write(tmp / "in/p217.html.gz", page);
-  auto r = run_assetpipe({"build", (tmp / "in").string(), "-o", (tmp / "out").string(),
-                          "--keep-name", "p217.html.gz"});
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("p217.html.gz: two outputs would be written at this path"));
-  EXPECT_FALSE(fs::exists(tmp / "out"));
+  expect_generated_name_clash(tmp.path(), "p217.html.gz");
   fs::remove(tmp / "in/p217.html.gz");
   auto ok = run_assetpipe({"build", (tmp / "in").string(), "-o", (tmp / "out").string()});
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
