@@ -79,9 +79,15 @@ def read_peer_round(runs, i):
             "stages": stages, "stage_encoder_cpu": encoder, "tool_cpu": tools}
 
 
+LINKED = "and hard links to them (originals)"
+
+
 def tree_bytes(root):
-    """Bytes and file counts of an output tree, by category."""
+    """Bytes and file counts of an output tree, by category. A file that is a hard link
+    to one already counted (assetpipe's originals: a renamed file kept under its input
+    name) is counted once, in its own row: it takes no more disk, and the peer writes none."""
     cats = {}
+    seen = set()
 
     def add(cat, size):
         c = cats.setdefault(cat, {"files": 0, "bytes": 0})
@@ -92,8 +98,13 @@ def tree_bytes(root):
         dirnames.sort()
         rel_dir = os.path.relpath(dirpath, root)
         for name in filenames:
-            size = os.path.getsize(os.path.join(dirpath, name))
+            st = os.stat(os.path.join(dirpath, name))
+            size = st.st_size
             lower = name.lower()
+            if (st.st_dev, st.st_ino) in seen:
+                add(LINKED, size)
+                continue
+            seen.add((st.st_dev, st.st_ino))
             if rel_dir.split(os.sep)[0] == ".assetpipe":
                 cat = "manifest, nginx"
             elif lower.endswith(".br"):
@@ -264,7 +275,7 @@ def render(r):
     out.append("")
     b = r["bytes"]
     cats = ["js, css", "source maps", "jpeg, png", "webp variants", "avif variants", ".br", ".gz",
-            "other", "manifest, nginx", "total"]
+            "other", "manifest, nginx", "total", LINKED]
     out.append("| bytes | input | assetpipe | peer |")
     out.append("|---|---:|---:|---:|")
     for c in cats:
