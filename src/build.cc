@@ -209,6 +209,7 @@ class TaskGraph {
   StageTimes& times_;
   scan::Payloads& payloads_;
   link::Linker linker_;
+  emit::EncodingMemo memo_;  // encodings of repeated small files
   tbb::task_group tasks_;
 
   std::vector<size_t> images_;    // largest first, taken in order by image tasks
@@ -379,7 +380,7 @@ class TaskGraph {
     Asset& a = assets_[m];
     if (!a.streamed) payloads_.fetch(m);  // a standalone map was parked after it was named
     auto t = Clock::now();
-    if (!slice_ || final_here(m)) emit::precompress_one(a, options_, cache_);
+    if (!slice_ || final_here(m)) emit::precompress_one(a, options_, cache_, &memo_);
     compress_.add(t);
     t = Clock::now();
     staging_.write(a);

@@ -281,6 +281,75 @@ TEST(Precompress, LargestJobsAreScheduledFirst) {
   EXPECT_EQ(jobs.front().size, 300u + 977 * 19);
 }
 
+TEST(Precompress, IdenticalBytesTakeTheEncodingsMadeEarlier) {
+  emit::EncodingMemo memo;
+  std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\">" + text(3000, 21) + "</svg>";
+  Asset first = asset("icons/clock.svg", svg), alias = asset("icons/time.svg", svg);
+  Asset other = asset("icons/bell.svg", "<svg>" + text(3000, 22) + "</svg>");
+  emit::precompress_one(first, Options{}, nullptr, &memo);
+  emit::precompress_one(other, Options{}, nullptr, &memo);
+  EXPECT_EQ(memo.hits(), 0u);
+  EXPECT_TRUE(first.notes.empty());
+  emit::precompress_one(alias, Options{}, nullptr, &memo);
+  EXPECT_EQ(memo.hits(), 2u);  // its .br and its .gz
+  ASSERT_EQ(alias.encodings.size(), 2u);
+  ASSERT_EQ(first.encodings.size(), 2u);
+  for (size_t k = 0; k < 2; ++k) {
+    EXPECT_EQ(alias.encodings[k].codec, first.encodings[k].codec);
+    EXPECT_EQ(alias.encodings[k].bytes, first.encodings[k].bytes);
+    EXPECT_EQ(alias.encodings[k].size, alias.encodings[k].bytes.size());
+  }
+  EXPECT_TRUE(brotli_decode(alias.encodings[0].bytes) == svg);
+  EXPECT_TRUE(gzip_decode(alias.encodings[1].bytes) == svg);
+  ASSERT_EQ(alias.notes.size(), 1u);
+  EXPECT_NE(alias.notes[0].find("2 of 2 encodings taken from identical bytes"), std::string::npos)
+      << alias.notes[0];
+
+  // Other settings, other encodings: quality 5 is not taken from quality 11.
+  Options q5;
+  q5.brotli_quality = 5;
+  Asset at_q5 = asset("icons/alarm.svg", svg);
+  emit::precompress_one(at_q5, q5, nullptr, &memo);
+  EXPECT_EQ(memo.hits(), 3u);  // only the gzip
+  EXPECT_EQ(at_q5.encodings[0].bytes,
+            *emit::brotli_compress(svg, 5, emit::brotli_mode_for("icons/alarm.svg")));
+  // A dropped encoding is dropped again, with the same reason.
+  Options strict;
+  strict.compress_max_ratio = 0.01;
+  Asset a1 = asset("a.svg", svg), a2 = asset("b.svg", svg);
+  emit::precompress_one(a1, strict, nullptr, &memo);
+  emit::precompress_one(a2, strict, nullptr, &memo);
+  EXPECT_TRUE(a2.encodings.empty());
+  ASSERT_FALSE(a1.notes.empty());
+  EXPECT_EQ(a2.notes.front(), a1.notes.front());
+}
+
+TEST(Precompress, TheMemoHoldsOnlySmallInputsAndDropsTheOldestFirst) {
+  // gzip only: one encoding a file. Inputs up to 4,000 bytes, room for the
+  // encoding of one of them (and its key) but not two.
+  Options gz;
+  gz.compress_br = false;
+  std::string big = text(6000, 31), a = text(3000, 32), b = text(3000, 33);
+  size_t one = emit::gzip_compress(a, gz.gzip_level)->size() + 100;
+  emit::EncodingMemo memo(4000, one * 3 / 2);
+  for (int k = 0; k < 2; ++k) {
+    Asset f = asset(fmt::format("big{}.js", k), big);
+    emit::precompress_one(f, gz, nullptr, &memo);
+  }
+  EXPECT_EQ(memo.hits(), 0u);  // over 4,000 bytes: never kept
+  Asset fa = asset("a.js", a), fb = asset("b.js", b), fa2 = asset("a2.js", a);
+  emit::precompress_one(fa, gz, nullptr, &memo);
+  emit::precompress_one(fb, gz, nullptr, &memo);  // pushes a's out
+  emit::precompress_one(fa2, gz, nullptr, &memo);
+  EXPECT_EQ(memo.hits(), 0u);
+  ASSERT_EQ(fa2.encodings.size(), 1u);
+  EXPECT_EQ(fa2.encodings[0].bytes, fa.encodings[0].bytes);
+  Asset fa3 = asset("a3.js", a);  // a's again: kept since a2
+  emit::precompress_one(fa3, gz, nullptr, &memo);
+  EXPECT_EQ(memo.hits(), 1u);
+  EXPECT_TRUE(gzip_decode(fa3.encodings[0].bytes) == a);
+}
+
 TEST(Precompress, SameBytesAtAnyJobsCount) {
   TempDir dir;
   for (unsigned i = 0; i < 40; ++i) {

@@ -4,6 +4,9 @@
 #include <array>
 #include <atomic>
 #include <cstring>
+#include <deque>
+#include <mutex>
+#include <unordered_map>
 
 #include <brotli/encode.h>
 #include <fmt/format.h>
@@ -94,7 +97,8 @@ int window_bits_for(size_t size) {
 struct JobResult {
   std::optional<Encoding> kept;
   std::string note;  // why it was dropped, else empty
-  bool hit = false;  // from the cache
+  bool hit = false;     // from the cache
+  bool reused = false;  // from an EncodingMemo: identical bytes compressed earlier
 };
 
 Encoding::Codec codec_of(const CompressJob& job) {
@@ -144,8 +148,63 @@ std::string compress_key(const CompressJob& job, int level, BrotliMode mode,
   return k.hex();
 }
 
+}  // namespace
+
+struct EncodingMemo::Impl {
+  Impl(size_t input_limit, size_t bytes_limit) : max_input(input_limit), max_bytes(bytes_limit) {}
+  const size_t max_input, max_bytes;
+
+  // The result for `key` (compress_key()), as made the first time: `reused`,
+  // not a cache hit (nothing was read from the cache).
+  std::optional<JobResult> find(const std::string& key) {
+    std::lock_guard lock(mutex);
+    auto it = results.find(key);
+    if (it == results.end()) return std::nullopt;
+    ++hits;
+    JobResult r = it->second;
+    r.hit = false;
+    r.reused = true;
+    return r;
+  }
+
+  void add(const std::string& key, const JobResult& r) {
+    size_t cost = key.size() + r.note.size() + (r.kept ? r.kept->bytes.size() : 0);
+    std::lock_guard lock(mutex);
+    if (cost > max_bytes || !results.emplace(key, r).second) return;
+    order.push_back(key);
+    bytes += cost;
+    while (bytes > max_bytes) {
+      auto it = results.find(order.front());
+      bytes -= it->first.size() + it->second.note.size() +
+               (it->second.kept ? it->second.kept->bytes.size() : 0);
+      results.erase(it);
+      order.pop_front();
+    }
+  }
+
+  std::mutex mutex;  // guards what follows
+  std::unordered_map<std::string, JobResult> results;
+  std::deque<std::string> order;  // keys, oldest first
+  size_t bytes = 0;
+  size_t hits = 0;
+};
+
+EncodingMemo::Impl& memo_impl(EncodingMemo& memo) { return *memo.impl_; }
+
+EncodingMemo::EncodingMemo(size_t max_input, size_t max_bytes)
+    : impl_(std::make_unique<Impl>(max_input, max_bytes)) {}
+EncodingMemo::~EncodingMemo() = default;
+
+size_t EncodingMemo::hits() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->hits;
+}
+
+namespace {
+
 JobResult run_job(const Asset& a, const CompressJob& job, const Options& options,
-                  cache::Cache* cache = nullptr, const std::string& digest = "") {
+                  cache::Cache* cache = nullptr, const std::string& digest = "",
+                  EncodingMemo* memo = nullptr) {
   const std::string& input = job_input(a, job);
   std::string name = job_name(a, job);
   // Source maps (a file's own or one of the input's) are fetched only by
@@ -154,16 +213,31 @@ JobResult run_job(const Asset& a, const CompressJob& job, const Options& options
                                                           : options.brotli_quality;
   int level = job.brotli ? quality : options.gzip_level;
   BrotliMode mode = job.brotli ? brotli_mode_for(name) : BrotliMode::Generic;
+  EncodingMemo::Impl* memo_of_size = memo && input.size() <= memo_impl(*memo).max_input
+                                         ? &memo_impl(*memo)
+                                         : nullptr;
   std::string key;
+  if (cache || memo_of_size) key = compress_key(job, level, mode, options, digest);
+  if (memo_of_size) {
+    if (auto r = memo_of_size->find(key)) return *r;
+  }
+  auto remember = [&](const JobResult& r) {
+    if (memo_of_size && !util::interrupted()) memo_of_size->add(key, r);
+  };
   if (cache) {
-    key = compress_key(job, level, mode, options, digest);
     if (auto e = cache->get(cache::Stage::Compress, key)) {
+      std::optional<JobResult> r;
       if (e->has("bytes")) {
         std::string bytes = e->take("bytes");
         uint64_t size = bytes.size();
-        return {Encoding{codec_of(job), std::move(bytes), size}, "", true};
+        r = JobResult{Encoding{codec_of(job), std::move(bytes), size}, "", true};
+      } else if (auto note = e->get("note")) {
+        r = JobResult{std::nullopt, std::string(*note), true};
       }
-      if (auto note = e->get("note")) return {std::nullopt, std::string(*note), true};
+      if (r) {
+        remember(*r);
+        return *r;
+      }
     }
   }
   JobResult r = compress_job(input, name, job, level, mode, options);
@@ -173,6 +247,7 @@ JobResult run_job(const Asset& a, const CompressJob& job, const Options& options
     else e.set("note", r.note);
     cache->put(cache::Stage::Compress, key, e);
   }
+  remember(r);
   return r;
 }
 
@@ -329,7 +404,7 @@ std::vector<CompressJob> plan_precompression(const std::vector<Asset>& assets,
   return jobs;
 }
 
-void precompress_one(Asset& a, const Options& options, cache::Cache* cache) {
+void precompress_one(Asset& a, const Options& options, cache::Cache* cache, EncodingMemo* memo) {
   if (!options.compress_br && !options.compress_gz) return;
   a.encodings.clear();
   a.source_map_encodings.clear();
@@ -337,23 +412,31 @@ void precompress_one(Asset& a, const Options& options, cache::Cache* cache) {
   std::vector<CompressJob> jobs;
   add_jobs(jobs, a, 0, options);
   most_expensive_first(jobs);
-  // The digests of the bytes and the map, for the cache keys.
+  // The digests of the bytes and the map, for the cache and memo keys.
   std::string digest[2];
-  if (cache) {
-    for (const auto& job : jobs) {
-      if (digest[job.source_map].empty()) digest[job.source_map] = cache::sha256_hex(job_input(a, job));
-    }
+  for (const auto& job : jobs) {
+    const std::string& input = job_input(a, job);
+    bool keyed = cache || (memo && input.size() <= memo_impl(*memo).max_input);
+    if (keyed && digest[job.source_map].empty()) digest[job.source_map] = cache::sha256_hex(input);
   }
   std::vector<JobResult> results(jobs.size());
   tbb::parallel_for(size_t{0}, jobs.size(), [&](size_t k) {
     util::throw_if_interrupted();
-    results[k] = run_job(a, jobs[k], options, cache, digest[jobs[k].source_map]);
+    results[k] = run_job(a, jobs[k], options, cache, digest[jobs[k].source_map], memo);
   });
-  size_t hits = 0;
-  for (const auto& r : results) hits += r.hit ? 1 : 0;
+  size_t hits = 0, reused = 0;
+  for (const auto& r : results) {
+    hits += r.hit ? 1 : 0;
+    reused += r.reused ? 1 : 0;
+  }
   assemble({&a}, jobs, results);
   if (hits > 0) {
     a.notes.push_back(fmt::format("{} of {} encodings from the cache", hits, jobs.size()));
+  }
+  if (reused > 0) {
+    a.notes.push_back(fmt::format("{} of {} encodings taken from identical bytes compressed "
+                                  "earlier in the build",
+                                  reused, jobs.size()));
   }
 }
 

@@ -2,6 +2,8 @@
 // final bytes, byte-identical at any -j (see docs/compress.md).
 #pragma once
 
+#include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,13 +49,39 @@ struct CompressJob {
 std::vector<CompressJob> plan_precompression(const std::vector<Asset>& assets,
                                              const Options& options);
 
+// Identical bytes compress to identical encodings, and sites repeat files
+// (icon sets give one icon several names: 722 of bench/corpus/site's SVGs).
+// A build keeps the encodings of its small inputs by content, up to a fixed
+// number of bytes with the oldest dropped first, and a file whose bytes were
+// compressed before takes their encodings instead of compressing again.
+// Which copy is compressed and which takes the result depends on timing;
+// the bytes written do not. Thread-safe.
+class EncodingMemo {
+ public:
+  // Inputs up to `max_input` bytes; at most `max_bytes` held.
+  explicit EncodingMemo(size_t max_input = 64 * 1024, size_t max_bytes = 2 * 1024 * 1024);
+  ~EncodingMemo();
+  EncodingMemo(const EncodingMemo&) = delete;
+  EncodingMemo& operator=(const EncodingMemo&) = delete;
+
+  size_t hits() const;  // encodings taken from it so far
+
+  struct Impl;  // compress.cc
+
+ private:
+  std::unique_ptr<Impl> impl_;
+  friend Impl& memo_impl(EncodingMemo&);
+};
+
 // Fills asset.encodings (and asset.source_map_encodings) with the encodings
 // kept by the rules of docs/compress.md, in parallel over the TBB pool,
 // largest jobs first. Notes why a candidate was skipped in asset.notes.
 // Throws Error naming the file if a compressor fails.
 // precompress() of one asset, its jobs in parallel: for the per-file task
 // graph, where a file is compressed as soon as its name is final.
-void precompress_one(Asset& asset, const Options& options, cache::Cache* cache = nullptr);
+// `memo`: encodings of identical bytes made earlier in the build.
+void precompress_one(Asset& asset, const Options& options, cache::Cache* cache = nullptr,
+                     EncodingMemo* memo = nullptr);
 
 // `report_progress`: false for work in the background of another stage (the
 // early compression), so that the progress line shows the stage in front.
