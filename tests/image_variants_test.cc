@@ -6,6 +6,8 @@
 #include <tbb/global_control.h>
 
 #include "image_test_util.h"
+#include "transform/avif_encoder.h"
+#include "transform/image_decode.h"
 
 using namespace assetpipe;
 using namespace assetpipe::test::images;
@@ -169,6 +171,43 @@ TEST(ImageVariants, AlphaKept) {
     EXPECT_GT(psnr(d.pixels, src, /*alpha_only=*/true), 35.0);
     EXPECT_LT(mean(d.pixels, 2, 2, 20, 92)[3], 3.0);      // still transparent
     EXPECT_GT(mean(d.pixels, 110, 2, 16, 92)[3], 215.0);  // still (nearly) opaque
+  }
+}
+
+TEST(ImageVariants, TheLastEncodeFreesThePixelsAndWritesTheSameBytes) {
+  // The AVIF is the last use of the decoded pixels when no --image-widths are
+  // asked for: they are freed before its encoder runs. Same bytes, alpha too.
+  Pixels src = photo(160, 120);
+  for (int y = 0; y < 120; ++y)
+    for (int x = 0; x < 160; ++x) src.at(x, y)[3] = uint8_t(255 - x);
+  for (const std::string& bytes : {write_jpeg(photo(160, 120)), write_png(src)}) {
+    auto decoded = transform::decode_image(bytes, uint64_t{1} << 30);
+    ASSERT_TRUE(decoded) << decoded.error();
+    transform::DecodedImage copy = *decoded;
+    transform::AvifSettings settings;
+    auto kept = transform::encode_avif(*decoded, settings);
+    auto freed = transform::encode_avif(std::move(copy), settings);
+    ASSERT_TRUE(kept && freed);
+    EXPECT_EQ(*kept, *freed);
+    EXPECT_TRUE(copy.rgba.empty());  // NOLINT(bugprone-use-after-move): on purpose
+    EXPECT_EQ(decoded->rgba.size(), size_t{160} * 120 * 4);  // the other left whole
+    Decoded d = decode_avif(*freed);
+    EXPECT_EQ(d.pixels.width, 160);
+    EXPECT_EQ(d.has_alpha, decoded->has_alpha);
+  }
+  // Through the stage: the variants of an image are the same with and
+  // without widths asked for (where the pixels are kept for the widths).
+  std::string bytes = write_jpeg(photo(256, 192));
+  Diagnostics diags;
+  auto plain = transform::variants_of(image_asset("p.jpg", bytes), defaults(), diags);
+  Options widths = defaults();
+  widths.image_widths = {128};
+  auto with_widths = transform::variants_of(image_asset("p.jpg", bytes), widths, diags);
+  ASSERT_EQ(plain.size(), 2u);
+  ASSERT_GT(with_widths.size(), 2u);
+  for (size_t k = 0; k < 2; ++k) {
+    EXPECT_EQ(plain[k].format, with_widths[k].format);
+    EXPECT_EQ(plain[k].bytes, with_widths[k].bytes) << plain[k].format;
   }
 }
 

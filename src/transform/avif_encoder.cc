@@ -1,6 +1,7 @@
 #include "transform/avif_encoder.h"
 
 #include <algorithm>
+#include <vector>
 
 #include <avif/avif.h>
 
@@ -54,7 +55,11 @@ int avif_quantizer(int quality) {
   return ((100 - quality) * 63 + 50) / 100;
 }
 
-util::Result<std::string> encode_avif(const DecodedImage& source, const AvifSettings& settings) {
+namespace {
+
+// `consumed`: source's pixels, freed once converted (else left alone).
+util::Result<std::string> encode(const DecodedImage& source, std::vector<uint8_t>* consumed,
+                                 const AvifSettings& settings) {
   AvifEncodeJob job;
   job.image =
       avifImageCreate(static_cast<uint32_t>(source.width), static_cast<uint32_t>(source.height), 8,
@@ -71,6 +76,7 @@ util::Result<std::string> encode_avif(const DecodedImage& source, const AvifSett
   rgb.rowBytes = static_cast<uint32_t>(source.width) * 4;
   avifResult r = avifImageRGBToYUV(job.image, &rgb);
   if (r != AVIF_RESULT_OK) return util::fail(fmt::format("libavif: {}", avifResultToString(r)));
+  if (consumed) std::vector<uint8_t>().swap(*consumed);
 
   job.encoder = avifEncoderCreate();
   if (!job.encoder) return util::fail("out of memory creating the AVIF encoder");
@@ -81,6 +87,16 @@ util::Result<std::string> encode_avif(const DecodedImage& source, const AvifSett
         fmt::format("libavif: {} {}", avifResultToString(r), job.encoder->diag.error));
   }
   return std::string(reinterpret_cast<const char*>(job.output.data), job.output.size);
+}
+
+}  // namespace
+
+util::Result<std::string> encode_avif(const DecodedImage& image, const AvifSettings& settings) {
+  return encode(image, nullptr, settings);
+}
+
+util::Result<std::string> encode_avif(DecodedImage&& image, const AvifSettings& settings) {
+  return encode(image, &image.rgba, settings);
 }
 
 }  // namespace assetpipe::transform

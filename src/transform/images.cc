@@ -26,10 +26,12 @@ bool is_encodable(const Asset& a) {
   return (a.kind == FileKind::Jpeg || a.kind == FileKind::Png) && a.map_of.empty();
 }
 
-util::Result<std::string> encode_variant(const std::string& format, const DecodedImage& image,
-                                         const Options& options) {
+// `last_use`: nothing reads `image` after this (its pixels may be freed early).
+util::Result<std::string> encode_variant(const std::string& format, DecodedImage& image,
+                                         const Options& options, bool last_use = false) {
   if (format == "webp") return encode_webp_variant(image, options);
-  return encode_avif(image, {options.avif_quality, options.avif_speed, options.avif_yuv444});
+  AvifSettings settings{options.avif_quality, options.avif_speed, options.avif_yuv444};
+  return last_use ? encode_avif(std::move(image), settings) : encode_avif(image, settings);
 }
 
 // Kept only when smaller than the original by --min-image-saving.
@@ -43,8 +45,8 @@ std::string reason_to_skip(size_t variant_size, size_t original_size, double min
   return "";
 }
 
-ImageVariant make_variant(const std::string& format, const Asset& asset, const DecodedImage& image,
-                          const Options& options, Diagnostics& diags) {
+ImageVariant make_variant(const std::string& format, const Asset& asset, DecodedImage& image,
+                          const Options& options, Diagnostics& diags, bool last_use) {
   ImageVariant v{format, "", image.width, image.height, ""};
   if (format == "webp" && (image.width > kWebpMaxDimension || image.height > kWebpMaxDimension)) {
     v.skipped = fmt::format("over WebP's limit of {} pixels a side", kWebpMaxDimension);
@@ -52,7 +54,7 @@ ImageVariant make_variant(const std::string& format, const Asset& asset, const D
                fmt::format("{}x{}: no WebP variant ({})", image.width, image.height, v.skipped));
     return v;
   }
-  auto encoded = encode_variant(format, image, options);
+  auto encoded = encode_variant(format, image, options, last_use);
   if (!encoded) {
     v.skipped = "encoder failed";
     diags.warning(asset.logical, fmt::format("cannot encode {}: {}; no {} variant", format,
@@ -196,9 +198,10 @@ std::vector<ImageVariant> variants_of(const Asset& asset, const Options& options
   std::vector<std::string> formats;
   if (options.image_webp) formats.push_back("webp");
   if (options.image_avif) formats.push_back("avif");
-  for (const auto& format : formats) {
+  for (size_t k = 0; k < formats.size(); ++k) {
     if (util::interrupted()) break;
-    variants.push_back(make_variant(format, asset, *decoded, options, diags));
+    bool last_use = k + 1 == formats.size() && options.image_widths.empty();
+    variants.push_back(make_variant(formats[k], asset, *decoded, options, diags, last_use));
   }
   drop_avif_not_smaller_than_webp(variants);
   if (!options.image_widths.empty()) {
