@@ -1,6 +1,8 @@
 // bench/run and its report (bench/lib/summarize.py): medians, ratios from the same rounds,
 // the limit, bytes by kind, and which targets can be judged. The report is checked on runs
 // with known numbers; bench/run itself runs on a small tree against the built binary.
+#include <chrono>
+
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -207,6 +209,28 @@ TEST(BenchRun, RunsBothAlternatingAndReports) {
   EXPECT_TRUE(fs::exists(tmp / "runs/assetpipe-out/index.html"));
   EXPECT_TRUE(fs::exists(tmp / "runs/peer-out/index.html"));
   EXPECT_FALSE(fs::exists(tmp / "runs/peer-out/css/a.css"));
+}
+
+TEST(BenchRun, SettleBuildsEachSideIntoAFreshOutputAfterARest) {
+  TempDir tmp;
+  write(tmp / "site/index.html", "<!doctype html><link rel=\"stylesheet\" href=\"a.css\">\n");
+  write(tmp / "site/a.css", ".a { color: #ff0000; }\n");
+  auto bad = run_program({(bench_dir() / "run").string(), "--corpus", (tmp / "site").string(),
+                          "--settle", "soon", "--assetpipe", assetpipe_bin().string()});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("--settle must be a whole number of seconds"));
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = run_program({(bench_dir() / "run").string(), "--corpus", (tmp / "site").string(),
+                        "--runs", "1", "--settle", "1", "--out", (tmp / "runs").string(),
+                        "--assetpipe", assetpipe_bin().string(), "--", "--no-images"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));  // a rest per side
+  EXPECT_THAT(r.out, HasSubstr("each run into a fresh output: the previous one removed untimed, "
+                               "then 1 s of rest (--settle)"));
+  auto results = nlohmann::json::parse(read(tmp / "runs/results.json"));
+  EXPECT_EQ(results["info"]["settle"], 1);
+  EXPECT_TRUE(fs::exists(tmp / "runs/assetpipe-out/index.html"));
+  EXPECT_TRUE(fs::exists(tmp / "runs/peer-out/index.html"));
 }
 
 TEST(BenchRun, AFailingBinaryStopsTheBenchWithItsLog) {

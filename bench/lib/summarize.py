@@ -233,6 +233,9 @@ def render(r):
     out.append(f"machine: {info['cpu']}, {info['cores']} cores; load average before "
                f"{info['load_before']}, after {info['load_after']}")
     out.append(f"settings: {' '.join(info['settings'])}")
+    if info.get("settle"):
+        out.append(f"each run into a fresh output: the previous one removed untimed, then "
+                   f"{info['settle']} s of rest (--settle)")
     out.append("")
     out.append("| stage | assetpipe | peer | assetpipe/peer |")
     out.append("|---|---:|---:|---:|")
