@@ -168,18 +168,22 @@ struct EncodingMemo::Impl {
   }
 
   void add(const std::string& key, const JobResult& r) {
-    size_t cost = key.size() + r.note.size() + (r.kept ? r.kept->bytes.size() : 0);
+    size_t cost = cost_of(key, r);
     std::lock_guard lock(mutex);
     if (cost > max_bytes || !results.emplace(key, r).second) return;
     order.push_back(key);
     bytes += cost;
     while (bytes > max_bytes) {
       auto it = results.find(order.front());
-      bytes -= it->first.size() + it->second.note.size() +
-               (it->second.kept ? it->second.kept->bytes.size() : 0);
+      bytes -= cost_of(it->first, it->second);
       results.erase(it);
       order.pop_front();
     }
+  }
+
+  // What an entry counts against max_bytes: its key and what it keeps.
+  static size_t cost_of(const std::string& key, const JobResult& r) {
+    return key.size() + r.note.size() + (r.kept ? r.kept->bytes.size() : 0);
   }
 
   std::mutex mutex;  // guards what follows
