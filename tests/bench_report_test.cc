@@ -135,6 +135,26 @@ TEST(BenchReport, MediansAndRatiosComeFromTheSameRounds) {
   EXPECT_THAT(r.out, ::testing::Not(HasSubstr("warned")));
 }
 
+TEST(BenchReport, AHardLinkIsCountedOnceInItsOwnRow) {
+  TempDir tmp;
+  write_runs(tmp.path(), {{10, 15, 1, 1.0, 3.0, 4.0, 2.0, 4.0, 8.0, 30}}, true);
+  // assetpipe's originals: the renamed script and its .br kept under the input names.
+  fs::create_hard_link(tmp / "assetpipe-out/app.0123456789.js", tmp / "assetpipe-out/app.js");
+  fs::create_hard_link(tmp / "assetpipe-out/app.0123456789.js.br",
+                       tmp / "assetpipe-out/app.js.br");
+  auto r = summarize(tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto bytes = nlohmann::json::parse(read(tmp / "results.json"))["bytes"];
+  const std::string linked = "and hard links to them (originals)";
+  EXPECT_EQ(bytes["assetpipe"]["js, css"]["files"], 1);
+  EXPECT_EQ(bytes["assetpipe"][".br"]["files"], 1);
+  EXPECT_EQ(bytes["assetpipe"][linked]["files"], 2);
+  EXPECT_EQ(bytes["assetpipe"][linked]["bytes"], 540);
+  EXPECT_EQ(bytes["assetpipe"]["total"], bytes["peer"]["total"]);  // the same files otherwise
+  EXPECT_FALSE(bytes["peer"].contains(linked));
+  EXPECT_THAT(r.out, HasSubstr("| " + linked + " | - | 0.00 MiB (2) | - |"));
+}
+
 TEST(BenchReport, AssetpipeWarningsAreCounted) {
   TempDir tmp;
   write_runs(tmp.path(), {{5, 5, 0, 1.0, 3.0, 1.0, 2.0, 4.0, 8.0, 30}}, true);

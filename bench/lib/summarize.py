@@ -97,7 +97,7 @@ def tree_bytes(root):
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
         rel_dir = os.path.relpath(dirpath, root)
-        for name in filenames:
+        for name in sorted(filenames):  # which of two links counts first: the same every run
             st = os.stat(os.path.join(dirpath, name))
             size = st.st_size
             lower = name.lower()

@@ -193,7 +193,11 @@ struct EncodingMemo::Impl {
   size_t hits = 0;
 };
 
-EncodingMemo::Impl& memo_impl(EncodingMemo& memo) { return *memo.impl_; }
+// The memo that keeps `input`'s encodings: `memo` when the input is small
+// enough for it, else none.
+EncodingMemo::Impl* memo_for(EncodingMemo* memo, std::string_view input) {
+  return memo && input.size() <= memo->impl_->max_input ? memo->impl_.get() : nullptr;
+}
 
 EncodingMemo::EncodingMemo(size_t max_input, size_t max_bytes)
     : impl_(std::make_unique<Impl>(max_input, max_bytes)) {}
@@ -217,9 +221,7 @@ JobResult run_job(const Asset& a, const CompressJob& job, const Options& options
                                                           : options.brotli_quality;
   int level = job.brotli ? quality : options.gzip_level;
   BrotliMode mode = job.brotli ? brotli_mode_for(name) : BrotliMode::Generic;
-  EncodingMemo::Impl* memo_of_size = memo && input.size() <= memo_impl(*memo).max_input
-                                         ? &memo_impl(*memo)
-                                         : nullptr;
+  EncodingMemo::Impl* memo_of_size = memo_for(memo, input);
   std::string key;
   if (cache || memo_of_size) key = compress_key(job, level, mode, options, digest);
   if (memo_of_size) {
@@ -420,7 +422,7 @@ void precompress_one(Asset& a, const Options& options, cache::Cache* cache, Enco
   std::string digest[2];
   for (const auto& job : jobs) {
     const std::string& input = job_input(a, job);
-    bool keyed = cache || (memo && input.size() <= memo_impl(*memo).max_input);
+    bool keyed = cache || memo_for(memo, input);
     if (keyed && digest[job.source_map].empty()) digest[job.source_map] = cache::sha256_hex(input);
   }
   std::vector<JobResult> results(jobs.size());

@@ -70,7 +70,7 @@ class EncodingMemo {
 
  private:
   std::unique_ptr<Impl> impl_;
-  friend Impl& memo_impl(EncodingMemo&);
+  friend Impl* memo_for(EncodingMemo* memo, std::string_view input);
 };
 
 // Fills asset.encodings (and asset.source_map_encodings) with the encodings
